@@ -1,0 +1,37 @@
+# Two commands on a fresh Debian machine with Python 3.11+:
+#   make demo   set everything up and run the main job on a bundled sample log
+#   make test   set everything up and run the linters and the tests
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+DEMO_LOG ?= sample_logs/vergunningen.csv
+
+.PHONY: setup demo test lint clean sample-logs
+
+$(STAMP): pyproject.toml
+	./scripts/system-deps.sh setup
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	rm -f demo.duckdb
+	$(BIN)/procesflow import $(DEMO_LOG) --db demo.duckdb
+	$(BIN)/procesflow info --db demo.duckdb
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test: $(STAMP)
+	./scripts/system-deps.sh test
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q
+
+sample-logs: $(STAMP)
+	$(BIN)/python -m procesflow.sample --write-bundled sample_logs
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache demo.duckdb procesflow-out

@@ -1,0 +1,53 @@
+"""Connectors: one module per source kind, all staging rows the same way (see `base`).
+
+`connector_for(path, fmt)` picks the connector from `--format` or the file name ending; the
+registry below is the only list of source kinds.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from pathlib import Path
+
+from procesflow.errors import InputError
+
+from .base import Connector, ConnectorOptions, Staged
+
+# format name -> (module, suffixes it claims); modules are imported only when used
+REGISTRY: dict[str, tuple[str, tuple[str, ...]]] = {
+    "csv": ("csvfile", (".csv", ".txt", ".tsv", ".csv.gz")),
+    "excel": ("excel", (".xlsx",)),
+    "parquet": ("parquet", (".parquet", ".pq")),
+    "xes": ("xes", (".xes", ".xes.gz")),
+    "ocel": ("ocel", (".jsonocel", ".sqlite", ".sqlite3", ".json", ".xmlocel")),
+}
+
+__all__ = ["Connector", "ConnectorOptions", "Staged", "REGISTRY", "connector_for", "format_for"]
+
+
+def format_for(path: Path) -> str | None:
+    """The format a file name ending implies, longest ending first (".xes.gz" before ".gz")."""
+    name = path.name.lower()
+    matches = [
+        (len(suffix), fmt)
+        for fmt, (_, suffixes) in REGISTRY.items()
+        for suffix in suffixes
+        if name.endswith(suffix)
+    ]
+    return max(matches)[1] if matches else None
+
+
+def connector_for(path: Path, fmt: str | None = None) -> Connector:
+    """The connector for `path`, from `fmt` (a REGISTRY key) or the file name."""
+    if fmt is None:
+        fmt = format_for(path)
+        if fmt is None:
+            known = ", ".join(sorted({s for _, sx in REGISTRY.values() for s in sx}))
+            raise InputError(
+                f"{path}: cannot tell the format from the file name; "
+                f"use --format ({'|'.join(REGISTRY)}) or one of: {known}"
+            )
+    if fmt not in REGISTRY:
+        raise InputError(f"unknown --format {fmt!r}; choose one of: {', '.join(REGISTRY)}")
+    module = import_module(f"{__name__}.{REGISTRY[fmt][0]}")
+    return module.CONNECTOR

@@ -1,0 +1,146 @@
+"""The small interface every connector implements.
+
+A connector's only job is to *stage* a source: put its rows, as they are, into the temporary table
+`pf_staging` on the import's connection, with one extra column `__row` (BIGINT) saying where the
+row came from (as a spreadsheet numbers rows: header = row 1; for XES/OCEL the 1-based event number).
+Rows the connector cannot even read (a CSV line with too many fields, an XES event without any
+attribute) go to the temporary table `pf_stage_rejects(source_row, raw, reason)`.
+
+Everything after staging — column roles, timestamp parsing, rejects, start/complete pairing,
+duplicates, quality report, the write into the store — is shared (`procesflow.importer`), so every
+source kind gets the same guarantees.
+
+Conventions for staged columns, so that role detection and case attributes work the same for all
+sources: case-level attributes are named `case:<key>` (as pm4py and XES-derived CSVs do), the XES
+standard keys keep their names (`concept:name`, `time:timestamp`, `org:resource`, ...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import duckdb
+import pyarrow as pa
+
+from procesflow.sqlfiles import quote_ident
+
+STAGING = "pf_staging"
+STAGE_REJECTS = "pf_stage_rejects"
+ROW = "__row"
+
+
+@dataclass
+class ConnectorOptions:
+    """Source options a user may give; connectors ignore those that do not apply to them."""
+
+    delimiter: str | None = None
+    encoding: str | None = None
+    quote: str | None = None
+    null_tokens: list[str] | None = None
+    sheet: str | None = None
+    object_type: str | None = None
+    table: str | None = None
+    query: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Staged:
+    """What a connector reports after staging."""
+
+    connector: str
+    rows_read: int
+    columns: list[str]
+    #: roles the source format itself defines (e.g. XES: activity = concept:name); flags and
+    #: mapping files still win, and auto-detection fills the rest
+    role_hints: dict[str, str] = field(default_factory=dict)
+    #: remarks for the user, printed after the import (e.g. "flattened on object type 'order'")
+    notes: list[str] = field(default_factory=list)
+    #: source options that were detected or used (delimiter, encoding, sheet, object type, ...)
+    detected: dict[str, Any] = field(default_factory=dict)
+
+
+class Connector(Protocol):
+    """One source kind (CSV, Excel, Parquet, XES, OCEL, ...)."""
+
+    name: str
+    #: file name endings this connector claims, lower case, e.g. (".csv", ".txt")
+    suffixes: tuple[str, ...]
+
+    def stage(
+        self, con: duckdb.DuckDBPyConnection, source: Path, options: ConnectorOptions
+    ) -> Staged: ...
+
+
+def create_stage_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the empty connector-level rejects table (every connector calls this first)."""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {STAGE_REJECTS} "
+        "(source_row BIGINT, raw VARCHAR, reason VARCHAR)"
+    )
+
+
+def add_stage_rejects(
+    con: duckdb.DuckDBPyConnection, rows: Iterable[tuple[int | None, str, str]]
+) -> None:
+    """Record rows the connector could not read: (source_row, raw text, reason)."""
+    rows = list(rows)
+    if rows:
+        con.executemany(f"INSERT INTO {STAGE_REJECTS} VALUES (?, ?, ?)", rows)
+
+
+class StagingWriter:
+    """Append batches of records (dicts of column -> text) to `pf_staging`.
+
+    For connectors that parse in Python (XES, OCEL): records may have different keys; a new key
+    becomes a new VARCHAR column. Batches go through Arrow, never row-by-row INSERTs.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, batch_size: int = 50_000) -> None:
+        self.con = con
+        self.batch_size = batch_size
+        self.columns: list[str] = []
+        self._known: set[str] = set()
+        self._batch: list[dict[str, str | None]] = []
+        self.rows = 0
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGING} ({quote_ident(ROW)} BIGINT)")
+
+    def add(self, row: int, record: dict[str, str | None]) -> None:
+        record[ROW] = row  # type: ignore[assignment]
+        self._batch.append(record)
+        if len(self._batch) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._batch:
+            return
+        keys: dict[str, None] = {}
+        for rec in self._batch:
+            keys.update(dict.fromkeys(rec))
+        for key in keys:
+            if key != ROW and key not in self._known:
+                self._known.add(key)
+                self.columns.append(key)
+                self.con.execute(f"ALTER TABLE {STAGING} ADD COLUMN {quote_ident(key)} VARCHAR")
+        arrays = {
+            key: pa.array(
+                [rec.get(key) for rec in self._batch],
+                type=pa.int64() if key == ROW else pa.string(),
+            )
+            for key in keys
+        }
+        self.con.register("pf_batch", pa.table(arrays))
+        try:
+            self.con.execute(f"INSERT INTO {STAGING} BY NAME SELECT * FROM pf_batch")
+        finally:
+            self.con.unregister("pf_batch")
+        self.rows += len(self._batch)
+        self._batch = []
+
+    def close(self) -> list[str]:
+        """Flush what is left; returns the staged columns in first-seen order."""
+        self.flush()
+        return self.columns

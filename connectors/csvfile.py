@@ -1,0 +1,232 @@
+"""CSV and TXT exports: delimiter, encoding, quote and null tokens sniffed; DuckDB reads the rows.
+
+Case-system exports are often `;`-separated Windows-1252 with Dutch null tokens (`n.v.t.`).
+We sniff the encoding over the whole file (streamed; a file that is not valid UTF-8 is read as
+Windows-1252, or Latin-1 when it has bytes Windows-1252 does not define) and transcode to a
+temporary UTF-8 copy when needed; the delimiter and quote come from the first 64 KiB.
+DuckDB's `read_csv` then loads the rows as text (`all_varchar`), and lines it cannot split into
+the header's columns are kept as rejects with their line and DuckDB's reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+
+from procesflow.errors import InputError
+from procesflow.sqlfiles import quote_literal
+from procesflow.unpack import open_maybe_gzip
+
+from .base import STAGE_REJECTS, STAGING, ConnectorOptions, Staged
+
+# Values that mean "no value" in exports; a field equal to one of these becomes NULL.
+NULL_TOKENS = (
+    "NULL", "null", "Null", "None", "NaN", "nan", "NA", "N/A", "n/a", "#N/A", "N.A.",
+    "n.v.t.", "N.v.t.", "n.v.t", "nvt", "NVT", "onbekend", "Onbekend",
+)
+DELIMITERS = (";", ",", "\t", "|")
+SNIFF_BYTES = 64 * 1024
+
+
+class CsvConnector:
+    name = "csv"
+    suffixes = (".csv", ".txt", ".tsv", ".csv.gz")
+
+    def stage(
+        self, con: duckdb.DuckDBPyConnection, source: Path, options: ConnectorOptions
+    ) -> Staged:
+        workdir = options.extra.get("workdir")
+        encoding = options.encoding or detect_encoding(source)
+        readable = _as_utf8(source, encoding, workdir)
+        sample = _read_head(readable)
+        if not sample.strip():
+            raise InputError(f"{source}: the file is empty")
+        if "\x00" in sample:
+            raise InputError(
+                f"{source}: binary data, not a text export; export the log as CSV or give --format"
+            )
+        delimiter = options.delimiter or sniff_delimiter(sample, source)
+        if delimiter == "\\t":
+            delimiter = "\t"
+        quote = options.quote or '"'
+        nulls = list(options.null_tokens) if options.null_tokens is not None else list(NULL_TOKENS)
+        seen_nulls = _null_tokens_seen(sample, delimiter, quote, nulls)
+
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE pf_csv AS
+            SELECT * FROM read_csv({quote_literal(str(readable))},
+                delim = {quote_literal(delimiter)}, quote = {quote_literal(quote)},
+                escape = {quote_literal(quote)}, header = true, all_varchar = true,
+                auto_detect = false, columns = {_columns_literal(readable, delimiter, quote)},
+                nullstr = [{", ".join(quote_literal(n) for n in ["", *nulls])}],
+                store_rejects = true, rejects_table = 'pf_csv_errors',
+                rejects_scan = 'pf_csv_scans', max_line_size = 10000000)
+            """
+        )
+        bad = con.execute("SELECT count(DISTINCT line) FROM pf_csv_errors").fetchone()[0]
+        con.execute(
+            f"""
+            INSERT INTO {STAGE_REJECTS}
+            SELECT line, coalesce(any_value(csv_line), ''),
+                   'malformed CSV line: ' || lower(string_agg(DISTINCT error_type, ', '))
+            FROM pf_csv_errors GROUP BY line
+            """
+        )
+        # source_row = line as DuckDB counts records (header = 1); rows after a malformed line
+        # shift by the number of malformed lines before them. Rows keep file order in pf_csv;
+        # rowids of a table made inside a transaction start at a large offset, hence `first`.
+        first = con.execute("SELECT coalesce(min(rowid), 0) FROM pf_csv").fetchone()[0]
+        if bad:
+            con.execute(
+                """
+                CREATE OR REPLACE TEMP TABLE pf_csv_bad AS
+                SELECT line - 1 AS data_idx, row_number() OVER (ORDER BY line) AS k
+                FROM (SELECT DISTINCT line FROM pf_csv_errors)
+                """
+            )
+            row_expr = (
+                f"rowid - {first} + 2 + (SELECT count(*) FROM pf_csv_bad b "
+                f"WHERE b.data_idx - b.k < c.rowid - {first} + 1)"
+            )
+        else:
+            row_expr = f"rowid - {first} + 2"
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {STAGING} AS SELECT *, {row_expr} AS __row FROM pf_csv c")
+        columns = [r[0] for r in con.execute("DESCRIBE pf_csv").fetchall()]
+        staged_rows = con.execute("SELECT count(*) FROM pf_csv").fetchone()[0]
+        detected = {
+            "encoding": encoding,
+            "delimiter": delimiter,
+            "quote": quote,
+            "null_tokens_seen": seen_nulls,
+        }
+        return Staged(
+            connector=self.name,
+            rows_read=staged_rows + bad,
+            columns=columns,
+            detected=detected,
+        )
+
+
+def detect_encoding(path: Path) -> str:
+    """utf-8 / utf-8-sig / utf-16 by BOM and a full streamed UTF-8 check, else cp1252 or latin-1."""
+    with open_maybe_gzip(path) as fh:
+        head = fh.read(4)
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+    for encoding in ("utf-8", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with open_maybe_gzip(path) as fh:
+                for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                    decoder.decode(block)
+                decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    return "latin-1"
+
+
+def _as_utf8(path: Path, encoding: str, workdir: Path | None) -> Path:
+    """`path` itself when DuckDB can read it as is, else a UTF-8 copy in `workdir`."""
+    gz = path.name.lower().endswith(".gz")
+    if encoding.replace("_", "-").lower() in ("utf-8", "utf8") and not gz:
+        return path
+    if workdir is None:
+        raise InputError(f"{path}: internal: no work folder for transcoding")
+    target = Path(workdir) / "transcoded.csv"
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise InputError(f"unknown --encoding {encoding!r}; use e.g. utf-8, cp1252, latin-1") from None
+    with open_maybe_gzip(path) as raw, target.open("w", encoding="utf-8", newline="") as out:
+        reader = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
+        try:
+            if encoding.lower() in ("utf-8", "utf8") and gz:
+                shutil.copyfileobj(reader, out, 1 << 20)
+            else:
+                for block in iter(lambda: reader.read(1 << 20), ""):
+                    out.write(block.lstrip("\ufeff") if out.tell() == 0 else block)
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{path}: not valid {encoding} at byte {exc.start}; give the right --encoding"
+            ) from None
+    return target
+
+
+def _read_head(path: Path) -> str:
+    with path.open("rb") as fh:
+        data = fh.read(SNIFF_BYTES)
+    text = data.decode("utf-8", errors="replace")
+    return text.lstrip("\ufeff")
+
+
+def sniff_delimiter(sample: str, source: Path) -> str:
+    """The delimiter that splits the sampled lines into the most, consistently many fields."""
+    lines = sample.splitlines()
+    if len(lines) > 1 and not sample.endswith(("\n", "\r")):
+        lines = lines[:-1]  # the last sampled line may be cut off
+    best: tuple[float, int, str] | None = None
+    for delim in DELIMITERS:
+        counts = [len(row) for row in csv.reader(io.StringIO("\n".join(lines[:200])), delimiter=delim)]
+        counts = [c for c in counts if c > 0]
+        if not counts:
+            continue
+        width, freq = Counter(counts).most_common(1)[0]
+        if width < 2:
+            continue
+        score = (freq / len(counts), width, delim)
+        if best is None or score[:2] > best[:2]:
+            best = score
+    if best is None:
+        raise InputError(
+            f"{source}: cannot find the delimiter (tried ; , tab |) — is this a CSV export? "
+            "give --delimiter"
+        )
+    return best[2]
+
+
+def _columns_literal(path: Path, delimiter: str, quote: str) -> str:
+    """The header as a DuckDB `columns` struct (all VARCHAR), names made unique like DuckDB does."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        try:
+            header = next(csv.reader(fh, delimiter=delimiter, quotechar=quote))
+        except StopIteration:
+            header = []
+        except csv.Error as exc:
+            raise InputError(f"{path}: cannot read the header line ({exc})") from None
+    if not header:
+        raise InputError(f"{path}: the file is empty")
+    names: list[str] = []
+    seen: Counter[str] = Counter()
+    for i, raw in enumerate(header):
+        name = raw.strip() or f"column{i}"
+        seen[name] += 1
+        if seen[name] > 1:
+            name = f"{name}_{seen[name] - 1}"
+        names.append(name)
+    return "{" + ", ".join(f"{quote_literal(n)}: 'VARCHAR'" for n in names) + "}"
+
+
+def _null_tokens_seen(sample: str, delimiter: str, quote: str, tokens: list[str]) -> list[str]:
+    wanted = set(tokens)
+    seen: Counter[str] = Counter()
+    try:
+        for i, row in enumerate(csv.reader(io.StringIO(sample), delimiter=delimiter, quotechar=quote)):
+            if i == 0:
+                continue
+            seen.update(v for v in row if v in wanted)
+    except csv.Error:
+        pass
+    return [token for token, _ in seen.most_common()]
+
+
+CONNECTOR = CsvConnector()

@@ -1,0 +1,5 @@
+"""procesflow: process mining and complexity reduction for public-service agencies."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

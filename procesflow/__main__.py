@@ -1,0 +1,3 @@
+from procesflow.cli import main
+
+main()

@@ -1,0 +1,439 @@
+"""Import a source into the store: stage, map roles, parse time, reject, pair, write — all or nothing.
+
+The steps, each a SQL file in `procesflow/sql/`:
+
+1. the connector stages the source rows as they are (`pf_staging`, see `connectors/base.py`);
+2. roles are resolved (flags > mapping file > the format's own names > auto-detection);
+3. `normalise.sql` turns rows into candidate events with a reject reason;
+4. rejected rows go to `rejects` with their raw content — nothing is silently dropped;
+5. `pairing.sql` merges lifecycle start/complete pairs into one event with start and end time;
+6. duplicates are counted (and dropped with `dedupe`), events are written sorted by
+   (log, case_id, ts, seq), case attributes and activity tags are stored;
+7. the data-quality report (`quality.sql`) is computed and stored with the import.
+
+The whole import is one transaction: any error, Ctrl-C or kill leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from . import timeparse
+from .errors import InputError, ProcesflowError
+from .roles import Mapping, RoleResolution, resolve_roles
+from .sqlfiles import quote_ident, quote_literal, render_sql, sql_text
+from .store import Store
+from .unpack import unpack_single
+
+DEFAULT_TZ = "Europe/Amsterdam"
+
+
+@dataclass
+class ImportRequest:
+    """Everything that decides how a source becomes a log."""
+
+    source: str
+    name: str | None = None
+    fmt: str | None = None
+    mapping: Mapping = field(default_factory=Mapping)
+    strict: bool = False
+    dedupe: bool = False
+    replace: bool = False
+
+
+@dataclass
+class ImportResult:
+    """What an import did, in numbers (the CLI prints it, notebooks show it)."""
+
+    log: str
+    import_id: int
+    connector: str
+    source: str
+    rows_read: int
+    rows_valid: int
+    events: int
+    rejected: int
+    rejects_by_reason: dict[str, int]
+    duplicates: int
+    duplicates_removed: int
+    pairs_merged: int
+    roles: list[tuple[str, str, str]]
+    time_parsing: dict[str, str]
+    detected: dict[str, Any]
+    quality: dict[str, Any]
+    notes: list[str]
+    duration_s: float
+    reused: bool = False
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def default_log_name(path: Path) -> str:
+    """The log name an import gets without --name: the file name without its endings."""
+    name = path.name
+    for suffix in (".gz", ".zip", ".xes", ".csv", ".txt", ".tsv", ".parquet", ".pq", ".xlsx",
+                   ".jsonocel", ".json", ".sqlite", ".sqlite3", ".xmlocel"):
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+    name = re.sub(r"[^\w\-.]+", "_", name).strip("_.") or "log"
+    return name
+
+
+def import_log(store: Store, request: ImportRequest) -> ImportResult:
+    """Import `request.source` into `store` as one transaction and return what happened."""
+    from procesflow.connectors import ConnectorOptions, connector_for  # noqa: PLC0415  (lazy: CLI speed)
+
+    started = time.perf_counter()
+    path = Path(request.source)
+    if not path.exists():
+        raise InputError(f"{path}: file not found")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; give the exported log file")
+    sha = file_sha256(path)
+    name = request.name or default_log_name(path)
+    _check_name(store, name, sha, path, request.replace)
+
+    mapping = request.mapping
+    tz = timeparse.check_tz(mapping.tz or DEFAULT_TZ)
+    src = mapping.source
+    options = ConnectorOptions(
+        delimiter=src.get("delimiter"),
+        encoding=src.get("encoding"),
+        quote=src.get("quote"),
+        null_tokens=src.get("null"),
+        sheet=src.get("sheet"),
+        object_type=src.get("object_type"),
+        table=src.get("table"),
+        query=src.get("query"),
+    )
+    con = store.con
+    with tempfile.TemporaryDirectory(prefix="procesflow-") as tmp:
+        options.extra["workdir"] = Path(tmp)
+        readable = unpack_single(path, Path(tmp))
+        connector = connector_for(readable, request.fmt)
+        try:
+            with store.transaction():
+                result = _run(
+                    con, connector, readable, options, request, mapping, tz, name, sha, path
+                )
+                result.duration_s = time.perf_counter() - started
+                con.execute(
+                    "UPDATE imports SET duration_s = ? WHERE import_id = ?",
+                    [result.duration_s, result.import_id],
+                )
+        except ProcesflowError:
+            raise
+        except duckdb.Error as exc:
+            raise InputError(f"{path}: cannot import ({_first_line(exc)})") from exc
+        finally:
+            _drop_temp(con)
+    return result
+
+
+def _run(
+    con: duckdb.DuckDBPyConnection,
+    connector: Any,
+    readable: Path,
+    options: Any,
+    request: ImportRequest,
+    mapping: Mapping,
+    tz: str,
+    name: str,
+    sha: str,
+    path: Path,
+) -> ImportResult:
+    from procesflow.connectors.base import create_stage_rejects  # noqa: PLC0415
+
+    create_stage_rejects(con)
+    staged = connector.stage(con, readable, options)
+    label = str(path)
+    if staged.rows_read == 0:
+        raise InputError(f"{path}: no rows to import (the file holds no events)")
+    resolution = resolve_roles(staged.columns, mapping, staged.role_hints, source_name=label)
+    timeparse.install_macros(con)
+    ts_plan = timeparse.plan(
+        con, "pf_staging", resolution.roles["timestamp"], tz, mapping.timestamp_format
+    )
+    start_plan = None
+    if "start_timestamp" in resolution.roles:
+        start_plan = timeparse.plan(
+            con, "pf_staging", resolution.roles["start_timestamp"], tz,
+            mapping.start_timestamp_format or mapping.timestamp_format,
+        )
+    con.execute(_normalise_sql(staged.columns, resolution, ts_plan, start_plan))
+
+    # the import row first: rejects and events refer to it
+    import_id = con.execute("SELECT nextval('import_ids')").fetchone()[0]
+    con.execute(
+        """
+        INSERT INTO rejects
+        SELECT ?, ?, source_row, raw, reason FROM pf_stage_rejects
+        UNION ALL
+        SELECT ?, ?, n.source_row, CAST(to_json(s) AS VARCHAR), n.reason
+        FROM pf_norm n JOIN pf_staging s ON s.__row = n.source_row
+        WHERE n.reason IS NOT NULL
+        """,
+        [import_id, name, import_id, name],
+    )
+    by_reason = dict(
+        con.execute(
+            "SELECT reason, count(*) FROM rejects WHERE import_id = ? GROUP BY reason "
+            "ORDER BY count(*) DESC, reason",
+            [import_id],
+        ).fetchall()
+    )
+    rejected = sum(by_reason.values())
+    if request.strict and rejected:
+        reason, count = next(iter(by_reason.items()))
+        first = con.execute(
+            "SELECT min(source_row) FROM rejects WHERE import_id = ? AND reason = ?",
+            [import_id, reason],
+        ).fetchone()[0]
+        raise InputError(
+            f"{path}: --strict and {rejected} row(s) rejected, e.g. row {first}: {reason}; "
+            "fix the source or import without --strict to keep the rest"
+        )
+    rows_valid = con.execute("SELECT count(*) FROM pf_norm WHERE reason IS NULL").fetchone()[0]
+    if rows_valid == 0:
+        reason = next(iter(by_reason), "no rows")
+        raise InputError(
+            f"{path}: none of the {staged.rows_read} rows is usable ({reason}); "
+            "check the column roles (--case/--activity/--timestamp) and --timestamp-format"
+        )
+    dst = con.execute(
+        f"""
+        SELECT count(*) FILTER (WHERE pf_is_nonexistent(ts_local, {quote_literal(tz)})),
+               count(*) FILTER (WHERE pf_is_ambiguous(ts_local, {quote_literal(tz)}))
+        FROM pf_norm WHERE reason IS NULL AND ts_local IS NOT NULL
+        """
+    ).fetchone()
+
+    pairs = _has_start_complete(con) if "lifecycle" in resolution.roles else False
+    con.execute(sql_text("pairing" if pairs else "unpaired"))
+    n_events = con.execute("SELECT count(*) FROM pf_events").fetchone()[0]
+    pairs_merged = rows_valid - n_events
+
+    key = "case_id, activity, ts, start_ts, resource, department, channel, lifecycle"
+    duplicates = con.execute(
+        f"SELECT count(*) - (SELECT count(*) FROM (SELECT DISTINCT {key} FROM pf_events)) "
+        "FROM pf_events"
+    ).fetchone()[0]
+    # replacing: the old log goes in the same transaction, so a failure keeps it intact
+    con.execute("UPDATE imports SET active = false WHERE log = ? AND active", [name])
+    for table in ("events", "cases", "activity_tags"):
+        con.execute(f"DELETE FROM {table} WHERE log = ?", [name])
+    con.execute("DELETE FROM rejects WHERE log = ? AND import_id <> ?", [name, import_id])
+    dedupe_clause = (
+        f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY source_row) = 1"
+        if request.dedupe
+        else ""
+    )
+    con.execute(
+        f"""
+        INSERT INTO events
+        SELECT ?, case_id, activity, ts, start_ts, resource, department, channel, lifecycle,
+               source_row, CASE WHEN ts_date_only THEN 'day' ELSE 'time' END, attrs
+        FROM pf_events
+        {dedupe_clause}
+        ORDER BY case_id, ts, source_row
+        """,
+        [name],
+    )
+    stored = con.execute("SELECT count(*) FROM events WHERE log = ?", [name]).fetchone()[0]
+    con.execute(_case_attributes_sql(staged.columns), {"log": name})
+    _store_tags(con, name, mapping.tags)
+
+    quality = _quality(con, name)
+    quality.update(
+        duplicates=duplicates,
+        duplicates_removed=duplicates if request.dedupe else 0,
+        dst_nonexistent=dst[0],
+        dst_ambiguous=dst[1],
+        rejected=rejected,
+        rejects_by_reason=by_reason,
+    )
+    time_parsing = {"timestamp": ts_plan.description}
+    if start_plan:
+        time_parsing["start_timestamp"] = start_plan.description
+    mapping_json = {
+        "roles": resolution.roles,
+        "how": resolution.how,
+        "tz": tz,
+        "time_parsing": time_parsing,
+        "timestamp_format": mapping.timestamp_format,
+        "tags": mapping.tags,
+        "source_options": staged.detected,
+        "mapping_file": mapping.path,
+        "dedupe": request.dedupe,
+        "strict": request.strict,
+    }
+    con.execute(
+        """
+        INSERT INTO imports VALUES (?, ?, true, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+        """,
+        [
+            import_id, name, str(path), sha, staged.connector, json.dumps(mapping_json), tz,
+            staged.rows_read, stored, rejected, datetime.now(UTC), json.dumps(quality, default=str),
+        ],
+    )
+    return ImportResult(
+        log=name,
+        import_id=import_id,
+        connector=staged.connector,
+        source=str(path),
+        rows_read=staged.rows_read,
+        rows_valid=rows_valid,
+        events=stored,
+        rejected=rejected,
+        rejects_by_reason=by_reason,
+        duplicates=duplicates,
+        duplicates_removed=duplicates if request.dedupe else 0,
+        pairs_merged=pairs_merged,
+        roles=resolution.describe(),
+        time_parsing=time_parsing,
+        detected=staged.detected,
+        quality=quality,
+        notes=staged.notes,
+        duration_s=0.0,
+    )
+
+
+def _check_name(store: Store, name: str, sha: str, path: Path, replace: bool) -> None:
+    existing = store.con.execute(
+        "SELECT source, sha256 FROM imports WHERE log = ? AND active", [name]
+    ).fetchone()
+    if existing is None or replace:
+        return
+    if existing[1] == sha:
+        raise InputError(
+            f"{path}: already imported as log {name!r} (same content, sha256); "
+            "use --replace to import it again"
+        )
+    raise InputError(
+        f"{path}: the store already has a log named {name!r} (from {existing[0]}); "
+        "use --name to choose another name or --replace to overwrite it"
+    )
+
+
+def _normalise_sql(
+    columns: list[str],
+    resolution: RoleResolution,
+    ts_plan: timeparse.TimeParse,
+    start_plan: timeparse.TimeParse | None,
+) -> str:
+    roles = resolution.roles
+
+    def col(role: str) -> str:
+        return f"s.{quote_ident(roles[role])}"
+
+    def text_or_null(role: str) -> str:
+        return f"nullif(trim(CAST({col(role)} AS VARCHAR)), '')" if role in roles else "NULL"
+
+    used = set(roles.values())
+    attrs = [c for c in columns if c not in used and not c.lower().startswith("case:")]
+    return render_sql(
+        "normalise",
+        case=col("case"),
+        activity=col("activity"),
+        timestamp=col("timestamp"),
+        ts_instant=ts_plan.instant,
+        ts_date_only=ts_plan.date_only,
+        ts_local=ts_plan.local,
+        start_text=text_or_null("start_timestamp"),
+        start_instant=start_plan.instant if start_plan else "CAST(NULL AS TIMESTAMPTZ)",
+        resource=text_or_null("resource"),
+        department=text_or_null("department"),
+        channel=text_or_null("channel"),
+        lifecycle=text_or_null("lifecycle"),
+        attrs=map_expr([(c, f"s.{quote_ident(c)}") for c in attrs]),
+        case_name=_sql_escape(roles["case"]),
+        activity_name=_sql_escape(roles["activity"]),
+        timestamp_name=_sql_escape(roles["timestamp"]),
+        start_name=_sql_escape(roles.get("start_timestamp", "")),
+    )
+
+
+def _sql_escape(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def map_expr(entries: list[tuple[str, str]]) -> str:
+    """SQL for a MAP(VARCHAR, VARCHAR) of key -> text value, without NULL or empty values."""
+    if not entries:
+        return "CAST(MAP {} AS MAP(VARCHAR, VARCHAR))"
+    items = ", ".join(
+        f"{{'k': {quote_literal(key)}, 'v': nullif(CAST({expr} AS VARCHAR), '')}}"
+        for key, expr in entries
+    )
+    return f"map_from_entries(list_filter([{items}], x -> x.v IS NOT NULL))"
+
+
+def _case_attributes_sql(columns: list[str]) -> str:
+    case_cols = [
+        c for c in columns if c.lower().startswith("case:") and c.lower() != "case:concept:name"
+    ]
+    if not case_cols:
+        entries = "{'k': NULL::VARCHAR, 'v': NULL::VARCHAR}"
+    else:
+        entries = ", ".join(
+            f"{{'k': {quote_literal(c[5:])}, "
+            f"'v': arg_min(nullif(CAST(s.{quote_ident(c)} AS VARCHAR), ''), n.source_row) "
+            f"FILTER (WHERE nullif(CAST(s.{quote_ident(c)} AS VARCHAR), '') IS NOT NULL)}}"
+            for c in case_cols
+        )
+    return render_sql("case_attributes", entries=entries)
+
+
+def _store_tags(con: duckdb.DuckDBPyConnection, log: str, tags: dict[str, list[str]]) -> None:
+    rows = [(log, activity, tag) for tag, activities in tags.items() for activity in activities]
+    if rows:
+        con.executemany("INSERT INTO activity_tags VALUES (?, ?, ?)", rows)
+
+
+def _has_start_complete(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute(
+        "SELECT count(*) FILTER (WHERE lower(lifecycle) = 'start'), "
+        "count(*) FILTER (WHERE lower(lifecycle) = 'complete') FROM pf_norm WHERE reason IS NULL"
+    ).fetchone()
+    return bool(row[0]) and bool(row[1])
+
+
+def _quality(con: duckdb.DuckDBPyConnection, log: str) -> dict[str, Any]:
+    cur = con.execute(sql_text("quality"), {"log": log})
+    row = cur.fetchone()
+    out = dict(zip([d[0] for d in cur.description], row, strict=True))
+    for key in ("first_event", "last_event"):
+        if out[key] is not None:
+            out[key] = out[key].isoformat()
+    return out
+
+
+def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
+    for table in ("pf_events", "pf_norm", "pf_stage_rejects"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    for obj in ("pf_staging",):
+        con.execute(f"DROP VIEW IF EXISTS {obj}")
+        con.execute(f"DROP TABLE IF EXISTS {obj}")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+

@@ -1,0 +1,79 @@
+-- Timestamp parsing macros, created as TEMP macros on the import connection.
+-- Policy (documented in the README, section "Time"):
+--  * a value with an offset (Z, +02:00, +0200) is that instant;
+--  * a value without one is wall-clock time in the import's zone (--tz);
+--  * a wall-clock time that falls in the spring DST gap (does not exist) is read with the offset
+--    in force before the change, i.e. shifted forward by the gap (02:30 -> 03:30 CEST);
+--  * an ambiguous autumn time (occurs twice) is the first occurrence (summer time);
+--    the last two rules are Python's PEP 495 fold=0 convention;
+--  * day-first (dd-mm-yyyy, Dutch) unless the import decided month-first from the data;
+--  * numbers 20000..80000 are Excel serial dates (days since 1899-12-30, local time);
+--    10-digit and 13-digit integers are Unix epoch seconds and milliseconds (UTC).
+
+CREATE OR REPLACE TEMP MACRO pf_has_offset(v) AS
+    regexp_matches(v, '\d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?\s*(Z|z|[+-]\d{2}(:?\d{2})?)$');
+
+CREATE OR REPLACE TEMP MACRO pf_is_number(v) AS
+    regexp_full_match(v, '\d+([.,]\d+)?');
+
+CREATE OR REPLACE TEMP MACRO pf_is_date_only(v) AS
+    regexp_full_match(v, '\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{8}|\d{5}');
+
+-- Wall-clock text without offset -> TIMESTAMP (NULL when it is not a date we know).
+-- The date part is normalised to dashes and the date/time separator to a space first.
+CREATE OR REPLACE TEMP MACRO pf_parse_local(v, dayfirst) AS (
+    WITH n AS (SELECT regexp_replace(
+                   regexp_replace(trim(v), '^(\d{1,4})[/.](\d{1,2})[/.](\d{1,4})', '\1-\2-\3'),
+                   '^(\S+)[T ]+', '\1 ') AS s)
+    SELECT CASE
+        WHEN regexp_full_match(s, '\d{4}-\d{1,2}-\d{1,2}( \d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?)?')
+            THEN try_strptime(replace(s, ',', '.'), ['%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%d %H:%M:%S',
+                                                     '%Y-%m-%d %H:%M', '%Y-%m-%d'])
+        WHEN regexp_full_match(s, '\d{1,2}-\d{1,2}-\d{4}( \d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?)?')
+            THEN CASE WHEN dayfirst
+                 THEN try_strptime(replace(s, ',', '.'), ['%d-%m-%Y %H:%M:%S.%f', '%d-%m-%Y %H:%M:%S',
+                                                          '%d-%m-%Y %H:%M', '%d-%m-%Y'])
+                 ELSE try_strptime(replace(s, ',', '.'), ['%m-%d-%Y %H:%M:%S.%f', '%m-%d-%Y %H:%M:%S',
+                                                          '%m-%d-%Y %H:%M', '%m-%d-%Y'])
+                 END
+        WHEN regexp_full_match(s, '\d{1,2}-\d{1,2}-\d{2}( \d{1,2}:\d{2}(:\d{2})?)?')
+            THEN CASE WHEN dayfirst
+                 THEN try_strptime(s, ['%d-%m-%y %H:%M:%S', '%d-%m-%y %H:%M', '%d-%m-%y'])
+                 ELSE try_strptime(s, ['%m-%d-%y %H:%M:%S', '%m-%d-%y %H:%M', '%m-%d-%y'])
+                 END
+        WHEN regexp_full_match(s, '\d{8}') THEN try_strptime(s, '%Y%m%d')
+        WHEN regexp_full_match(s, '\d{5}([.,]\d+)?')
+             AND TRY_CAST(replace(s, ',', '.') AS DOUBLE) BETWEEN 20000 AND 80000
+            THEN TIMESTAMP '1899-12-30'
+                 + to_microseconds(CAST(round(TRY_CAST(replace(s, ',', '.') AS DOUBLE)
+                                              * 86400000000) AS BIGINT))
+        END
+    FROM n);
+
+-- Unix epoch seconds (10 digits) or milliseconds (13 digits) -> instant.
+CREATE OR REPLACE TEMP MACRO pf_parse_epoch(v) AS (
+    CASE WHEN regexp_full_match(trim(v), '\d{9,10}') THEN to_timestamp(TRY_CAST(trim(v) AS BIGINT))
+         WHEN regexp_full_match(trim(v), '\d{12,13}')
+             THEN make_timestamptz(TRY_CAST(trim(v) AS BIGINT) * 1000)
+    END);
+
+-- Wall-clock TIMESTAMP `l` in zone `tz` -> the UTC instant (fold=0, see above).
+CREATE OR REPLACE TEMP MACRO pf_local_to_utc(l, tz) AS (
+    CASE WHEN timezone(tz, timezone(tz, l) - INTERVAL 1 HOUR) = l
+         THEN timezone(tz, l) - INTERVAL 1 HOUR
+         ELSE timezone(tz, l) END);
+
+CREATE OR REPLACE TEMP MACRO pf_is_nonexistent(l, tz) AS (timezone(tz, timezone(tz, l)) <> l);
+
+CREATE OR REPLACE TEMP MACRO pf_is_ambiguous(l, tz) AS (
+    timezone(tz, timezone(tz, l) - INTERVAL 1 HOUR) = l
+    OR timezone(tz, timezone(tz, l) + INTERVAL 1 HOUR) = l);
+
+-- Any text timestamp -> instant. Offsets win, then epoch numbers, then wall-clock time in tz.
+CREATE OR REPLACE TEMP MACRO pf_parse_text(v, tz, dayfirst) AS (
+    CASE WHEN pf_has_offset(v)
+             THEN TRY_CAST(regexp_replace(replace(trim(v), ',', '.'), '\s+([+-]\d|Z$)', '\1')
+                           AS TIMESTAMPTZ)
+         WHEN regexp_full_match(trim(v), '\d{9,10}|\d{12,13}') THEN pf_parse_epoch(v)
+         ELSE pf_local_to_utc(pf_parse_local(v, dayfirst), tz)
+    END);

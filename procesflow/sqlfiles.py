@@ -1,0 +1,39 @@
+"""Access to the SQL files in `procesflow/sql/`.
+
+SQL lives in readable `.sql` files next to the code that runs it, not in Python strings. Files may
+hold `{name}` placeholders for identifiers the engine fills in (always quoted via `quote_ident`);
+values are always passed as parameters.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+
+@cache
+def sql_text(name: str) -> str:
+    """The text of `procesflow/sql/<name>.sql`."""
+    return resources.files("procesflow.sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")
+
+
+def render_sql(name: str, **parts: str) -> str:
+    """`sql_text(name)` with each `{{key}}` replaced by `parts[key]` (SQL fragments built by the
+    engine from quoted identifiers); an unfilled placeholder is a bug and raises KeyError."""
+    text = sql_text(name)
+    for key, value in parts.items():
+        text = text.replace("{{" + key + "}}", value)
+    if "{{" in text:
+        start = text.index("{{")
+        raise KeyError(f"{name}.sql: placeholder {text[start:text.index('}}', start) + 2]} not filled")
+    return text
+
+
+def quote_ident(name: str) -> str:
+    """Quote an identifier (column or table name) for DuckDB, whatever characters it holds."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def quote_literal(value: str) -> str:
+    """Quote a string literal for places where DuckDB takes no parameters (e.g. DDL defaults)."""
+    return "'" + str(value).replace("'", "''") + "'"

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Install the Debian packages procesflow's setup and tests need, only those that are missing.
+# Used by `make` and `.ci/run`; needs root or sudo when something is missing.
+#   python3-venv  creating the virtual environment (Debian splits it off)
+#   chromium      the headless-browser test of report.html
+# Graphviz is NOT needed: maps are laid out by the pip-installed graphviz-pure.
+set -euo pipefail
+what="${1:-test}"
+need=()
+python3 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv)
+if [ "$what" = "test" ]; then
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fi
+[ ${#need[@]} -eq 0 ] && exit 0
+echo "installing system packages: ${need[*]}"
+if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else
+  echo "error: need root or sudo to install ${need[*]} (apt-get install -y ${need[*]})" >&2; exit 2
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
