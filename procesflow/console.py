@@ -9,7 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-out = Console(highlight=False)
+out = Console(highlight=False, soft_wrap=True)
 
 
 def _pct(x: float | None) -> str:

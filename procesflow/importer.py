@@ -248,7 +248,8 @@ def _run(
         f"""
         INSERT INTO events
         SELECT ?, case_id, activity, ts, start_ts, resource, department, channel, lifecycle,
-               source_row, CASE WHEN ts_date_only THEN 'day' ELSE 'time' END, attrs
+               row_number() OVER (ORDER BY source_row),
+               CASE WHEN ts_date_only THEN 'day' ELSE 'time' END, attrs
         FROM pf_events
         {dedupe_clause}
         ORDER BY case_id, ts, source_row
@@ -378,7 +379,7 @@ def map_expr(entries: list[tuple[str, str]]) -> str:
     if not entries:
         return "CAST(MAP {} AS MAP(VARCHAR, VARCHAR))"
     items = ", ".join(
-        f"{{'k': {quote_literal(key)}, 'v': nullif(CAST({expr} AS VARCHAR), '')}}"
+        f"{{'k': {quote_literal(key)}, 'v': pf_canon_value(nullif(CAST({expr} AS VARCHAR), ''))}}"
         for key, expr in entries
     )
     return f"map_from_entries(list_filter([{items}], x -> x.v IS NOT NULL))"
@@ -393,8 +394,9 @@ def _case_attributes_sql(columns: list[str]) -> str:
     else:
         entries = ", ".join(
             f"{{'k': {quote_literal(c[5:])}, "
-            f"'v': arg_min(nullif(CAST(s.{quote_ident(c)} AS VARCHAR), ''), n.source_row) "
-            f"FILTER (WHERE nullif(CAST(s.{quote_ident(c)} AS VARCHAR), '') IS NOT NULL)}}"
+            f"'v': pf_canon_value(arg_min(nullif(CAST(s.{quote_ident(c)} AS VARCHAR), ''), "
+            f"n.source_row) "
+            f"FILTER (WHERE nullif(CAST(s.{quote_ident(c)} AS VARCHAR), '') IS NOT NULL))}}"
             for c in case_cols
         )
     return render_sql("case_attributes", entries=entries)

@@ -64,7 +64,7 @@ def open_maybe_gzip(path: Path) -> BinaryIO:
     with path.open("rb") as probe:
         magic = probe.read(2)
     if magic == b"\x1f\x8b":
-        inner = gzip.open(path, "rb")
+        inner = gzip.open(path, "rb")  # noqa: SIM115  (closed by the returned reader)
         return io.BufferedReader(  # type: ignore[return-value]
             BoundedReader(inner, unpacked_limit(path.stat().st_size), str(path)), 1 << 20
         )

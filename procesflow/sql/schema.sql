@@ -38,7 +38,7 @@ CREATE TABLE IF NOT EXISTS events (
     department   VARCHAR,               -- organisational unit, team or group
     channel      VARCHAR,               -- contact channel (phone, e-mail, counter, web, ...)
     lifecycle    VARCHAR,               -- original lifecycle value (complete, start+complete, ...)
-    seq          BIGINT NOT NULL,       -- source order; breaks ties between equal timestamps
+    seq          BIGINT NOT NULL,       -- 1..n in source order; breaks ties between equal timestamps
     ts_precision VARCHAR NOT NULL,      -- 'day' for date-only values, else 'time'
     attrs        MAP(VARCHAR, VARCHAR)  -- every other event attribute, as text
 );
