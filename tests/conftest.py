@@ -48,3 +48,44 @@ def cli_run(db: Path):
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.write_bytes(text.encode(encoding))
     return path
+
+
+@pytest.fixture
+def tiny_log(tmp_path: Path):
+    """Build a log from rows and open it: tiny_log([("c1", "A", "2024-01-01 10:00", ...)], columns=...).
+
+    Default columns: case, activity, timestamp (naive, read as UTC), then optional resource,
+    department, channel, start_timestamp in that order if the rows are longer. Returns an
+    `EventLog` on a read-only store, like every analysis sees it.
+    """
+    from procesflow.eventlog import EventLog
+    from procesflow.importer import ImportRequest, import_log
+    from procesflow.roles import Mapping
+    from procesflow.store import Store
+
+    opened: list[Store] = []
+    counter = iter(range(1000))
+
+    def build(rows, columns=("case", "activity", "timestamp", "resource", "department", "channel",
+                             "start_timestamp"), name: str = "tiny", filters=None, tags=None):
+        import csv
+
+        width = max(len(r) for r in rows)
+        cols = list(columns[:width])
+        path = tmp_path / f"{name}-{next(counter)}.csv"
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh, delimiter=";")
+            writer.writerow(cols)
+            for row in rows:
+                writer.writerow(list(row) + [""] * (width - len(row)))
+        db = tmp_path / f"{path.stem}.duckdb"
+        mapping = Mapping(roles={c: c for c in cols}, tz="UTC", tags=tags or {})
+        with Store(db) as store:
+            import_log(store, ImportRequest(source=str(path), name=name, mapping=mapping))
+        store = Store(db, read_only=True)
+        opened.append(store)
+        return EventLog(store, name, filters)
+
+    yield build
+    for store in opened:
+        store.close()

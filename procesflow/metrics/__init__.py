@@ -1,0 +1,1 @@
+"""Metrics over a filtered log: complexity, rework, hand-offs, time, deadline, citizen view."""
