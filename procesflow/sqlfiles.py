@@ -7,8 +7,10 @@ values are always passed as parameters.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources
+from typing import Any
 
 
 @cache
@@ -37,3 +39,17 @@ def quote_ident(name: str) -> str:
 def quote_literal(value: str) -> str:
     """Quote a string literal for places where DuckDB takes no parameters (e.g. DDL defaults)."""
     return "'" + str(value).replace("'", "''") + "'"
+
+
+def run_script(con: Any, text: str, params: dict[str, Any] | None = None) -> None:
+    """Execute a multi-statement SQL text; each statement gets the named parameters it uses."""
+    import duckdb
+
+    params = params or {}
+    for statement in duckdb.extract_statements(text):
+        con.execute(statement.query, used_params(statement.query, params))
+
+
+def used_params(query: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The subset of `params` that `query` refers to as `$name` (DuckDB refuses extra ones)."""
+    return {k: v for k, v in params.items() if re.search(r"\$" + re.escape(k) + r"\b", query)}

@@ -1,0 +1,67 @@
+"""Build the views rules query (`sql/rule_views.sql` + metric tables) and the facts about the log
+that decide which rules can run (is there a deadline, are there channels, departments, ...)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..eventlog import EventLog
+from ..options import AnalysisOptions
+from ..sqlfiles import quote_literal, render_sql, run_script
+
+PERMIT_WORDS = re.compile(r"vergunning|besluit|beschikking|permit|aanvraag|ontvankelijk", re.IGNORECASE)
+
+
+def build_rule_views(log: EventLog, options: AnalysisOptions, needs: set[str]) -> dict[str, Any]:
+    """Create the rule views on the log's connection; return facts for the engine."""
+    if not getattr(log, "_rule_views_built", False):
+        run_script(log.con, render_sql("rule_views", log=quote_literal(log.name), tz=quote_literal(log.tz)))
+        log._rule_views_built = True  # type: ignore[attr-defined]
+    stats = log.con.execute(
+        "SELECT cases, channel_events, department_events, start_time_events, median_handoff_wait_s FROM log_stats"
+    ).fetchone()
+    cases, channel_events, department_events, start_events, handoff_wait = stats
+    resources = log.con.execute("SELECT count(resource) FROM ev").fetchone()[0]
+    available = {
+        "deadline": options.deadline is not None,
+        "channels": bool(channel_events) or bool(log.tags.get("contact")),
+        "departments": bool(department_events),
+        "resources": bool(resources),
+        "start_times": bool(start_events),
+    }
+    why_not = {
+        "deadline": "no statutory term given (use --deadline, e.g. 8w)",
+        "channels": "the log has no contact channels (map a channel column or tag contact activities)",
+        "departments": "the log has no departments (map a department column with --department)",
+        "resources": "the log has no resources",
+        "start_times": "the log has no start timestamps",
+    }
+    suggestions = []
+    if options.deadline is None:
+        activities = [a for (a,) in log.con.execute("SELECT DISTINCT activity FROM ev").fetchall()]
+        if any(PERMIT_WORDS.search(a) for a in activities):
+            suggestions.append(
+                "No statutory term was given, so deadline-breach did not run. This looks like a permit "
+                "process: a regular permit (omgevingsvergunning) has a term of 8 weeks — rerun with "
+                "--deadline 8w --deadline-end <decision activity> to measure it."
+            )
+    if options.deadline is not None and "deadline" in needs:
+        _register_deadline_cases(log, options)
+    return {
+        "cases": int(cases or 0),
+        "handoff_days": (handoff_wait / 86400) if handoff_wait else 1.0,
+        "available": available,
+        "why_not": why_not,
+        "suggestions": suggestions,
+    }
+
+
+def _register_deadline_cases(log: EventLog, options: AnalysisOptions) -> None:
+    """`deadline_cases`: one row per case with its term status (from the deadline metric)."""
+    from ..metrics.deadline import deadline_cases
+
+    table = deadline_cases(log, options)
+    log.con.register("pf_deadline_df", table)
+    log.con.execute("CREATE OR REPLACE TEMP TABLE deadline_cases AS SELECT * FROM pf_deadline_df")
+    log.con.unregister("pf_deadline_df")
