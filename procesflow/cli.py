@@ -86,6 +86,76 @@ def build_request(source: str, kw: dict[str, Any]) -> Any:
     )
 
 
+def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Filter flags shared by every analysing command (one FilterSpec, see procesflow.filters)."""
+    opts = [
+        click.option("--from", "since", metavar="DATE", help="Keep cases by time: window start (ISO date)."),
+        click.option("--to", "until", metavar="DATE", help="Window end, exclusive (ISO date)."),
+        click.option("--window", type=click.Choice(["started", "completed", "contained", "intersecting", "trim"]),
+                     default="started", show_default=True, help="How a case must relate to the window."),
+        click.option("--starts-with", multiple=True, metavar="ACTIVITY", help="Keep cases starting with it."),
+        click.option("--ends-with", multiple=True, metavar="ACTIVITY", help="Keep cases ending with it."),
+        click.option("--where", multiple=True, metavar="ATTR=VALUE",
+                     help="Keep cases with this attribute value (repeat for more values)."),
+        click.option("--top-variants", type=int, metavar="N", help="Keep the N most frequent variants."),
+        click.option("--variant-coverage", type=float, metavar="PCT",
+                     help="Keep the most frequent variants covering PCT% of cases."),
+        click.option("--activities", "activities_pct", type=float, metavar="PCT",
+                     help="Keep the PCT% most frequent activities (others are hidden)."),
+        click.option("--paths", "paths_pct", type=float, metavar="PCT",
+                     help="Keep the PCT% most frequent paths on maps."),
+    ]
+    for opt in reversed(opts):
+        fn = opt(fn)
+    return fn
+
+
+def analysis_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """How to measure: statutory term, suspension, calendar, hand-off level."""
+    opts = [
+        click.option("--deadline", metavar="DURATION", help="Statutory term, e.g. 8w, 56d, 6 weeks."),
+        click.option("--deadline-start", metavar="ACTIVITY", help="Activity that starts the term (default: first)."),
+        click.option("--deadline-end", metavar="ACTIVITY", help="Activity that ends it (the decision)."),
+        click.option("--suspend-start", metavar="ACTIVITY", help="Activity that suspends the term."),
+        click.option("--suspend-end", metavar="ACTIVITY", help="Activity that resumes it."),
+        click.option("--at-risk", type=float, default=80.0, show_default=True, metavar="PCT",
+                     help="Open cases past PCT% of their term are at risk."),
+        click.option("--office-hours", default="08:30-17:00", show_default=True, help="For working-time durations."),
+        click.option("--handoff-level", type=click.Choice(["department", "resource"]), default="department",
+                     show_default=True, help="Hand-offs between departments, or between people."),
+    ]
+    for opt in reversed(opts):
+        fn = opt(fn)
+    return fn
+
+
+def build_filters(kw: dict[str, Any]) -> Any:
+    from .filters import FilterSpec, normalise_where
+
+    return FilterSpec(
+        since=kw.get("since"), until=kw.get("until"), window=kw.get("window") or "started",
+        starts_with=tuple(kw.get("starts_with") or ()), ends_with=tuple(kw.get("ends_with") or ()),
+        where=normalise_where(list(kw.get("where") or ())), top_variants=kw.get("top_variants"),
+        variant_coverage=kw.get("variant_coverage"), activities=kw.get("activities_pct"),
+        paths=kw.get("paths_pct"),
+    )
+
+
+def build_options(kw: dict[str, Any]) -> Any:
+    from .options import AnalysisOptions
+
+    return AnalysisOptions(
+        deadline=kw.get("deadline"), deadline_start=kw.get("deadline_start"), deadline_end=kw.get("deadline_end"),
+        suspend_start=kw.get("suspend_start"), suspend_end=kw.get("suspend_end"),
+        at_risk_pct=kw.get("at_risk") or 80.0, office_hours=kw.get("office_hours") or "08:30-17:00",
+        handoff_level=kw.get("handoff_level") or "department",
+    )
+
+
+def out_dir(out: Path | None, log_name: str) -> Path:
+    return out if out is not None else Path("procesflow-out") / log_name
+
+
 def open_store(db: Path | None, read_only: bool = False) -> Any:
     from .store import Store, default_db_path
 
@@ -163,6 +233,96 @@ def info(name: str | None, db: Path | None, as_json: bool) -> None:
             return
         log = store.require_log(name)
         console.print_info(log_info(store, log), as_json)
+
+
+@cli.command()
+@click.argument("log")
+@db_option
+@filter_options
+@analysis_options
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder with your own rule files (added to the built-in rules).")
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
+              help="procesflow.toml with [rules.<id>] parameters (default: ./procesflow.toml if present).")
+@click.option("--param", "params", multiple=True, metavar="RULE.NAME=VALUE", help="Override a rule parameter.")
+@click.option("--lang", type=click.Choice(["en", "nl"]), default="en", show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder for findings.json.")
+def findings(log: str, db: Path | None, rule_dirs: tuple[Path, ...], config: Path | None, params: tuple[str, ...],
+             lang: str, out: Path | None, **kw: Any) -> None:
+    """Run the Lean rules on a log (file or name) and list the findings, largest gain first."""
+    from . import console
+    from .lean.engine import load_config, parse_param_flags, run_rules
+    from .lean.report import findings_document
+    from .outputs import write_json
+    from .session import ensure_imported, open_log
+
+    resolved = ensure_imported(log, db)
+    options = build_options(kw)
+    event_log = open_log(resolved.db, resolved.name, build_filters(kw))
+    try:
+        run = run_rules(event_log, options, rule_dirs=list(rule_dirs), config=load_config(config),
+                        overrides=parse_param_flags(params))
+        document = findings_document(event_log, run, options)
+    finally:
+        event_log.store.close()
+    target = write_json(out_dir(out, resolved.name) / "findings.json", document)
+    console.print_findings(document, lang)
+    console.out.print(f"written: {target}")
+
+
+@cli.group()
+def rules() -> None:
+    """The Lean rule set: list, explain and test rules."""
+
+
+@rules.command("list")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--lang", type=click.Choice(["en", "nl"]), default="en")
+def rules_list(rule_dirs: tuple[Path, ...], lang: str) -> None:
+    """One line per rule: id, waste and what it finds."""
+    from . import console
+    from .lean.rulefile import load_rules
+
+    console.print_rule_list(load_rules(list(rule_dirs)), lang)
+
+
+@rules.command("explain")
+@click.argument("rule_id")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--lang", type=click.Choice(["en", "nl"]), default="en")
+def rules_explain(rule_id: str, rule_dirs: tuple[Path, ...], lang: str) -> None:
+    """What a rule detects, its parameters, how the gain is computed, and its sources."""
+    from . import console
+    from .errors import InputError
+    from .lean.rulefile import load_rules
+
+    by_id = {r.id: r for r in load_rules(list(rule_dirs))}
+    if rule_id not in by_id:
+        raise InputError(f"no rule {rule_id!r}; rules: {', '.join(sorted(by_id))}")
+    console.print_rule(by_id[rule_id], lang)
+
+
+@rules.command("test")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path))
+def rules_test(rule_dirs: tuple[Path, ...]) -> None:
+    """Run every rule on its own example logs (for rule authors)."""
+    from .errors import InputError
+    from .lean.examples import check_example
+    from .lean.rulefile import load_rules
+
+    failures = 0
+    for rule in load_rules(list(rule_dirs)):
+        kinds = {ex.expect for ex in rule.examples}
+        if kinds != {"trigger", "silent"}:
+            click.echo(f"FAIL {rule.id}: needs a 'trigger' and a 'silent' example ({rule.path})")
+            failures += 1
+        for ex in rule.examples:
+            problem = check_example(rule, ex)
+            click.echo(f"{'ok  ' if problem is None else 'FAIL'} {rule.id}: {ex.name}"
+                       + ("" if problem is None else f" — {problem}"))
+            failures += problem is not None
+    if failures:
+        raise InputError(f"{failures} rule example(s) failed")
 
 
 def main() -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-out = Console(highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 140)
 
 
 def _pct(x: float | None) -> str:
@@ -111,3 +112,67 @@ def print_info(info: dict[str, Any], as_json: bool) -> None:
     for reason, count in info["quality"].get("rejects_by_reason", {}).items():
         out.print(f"  rejected {count:,}: {reason}")
     print_quality(info["quality"])
+
+
+def human_days(days: float | None) -> str:
+    """A duration in days for people: minutes, hours or days."""
+    if days is None:
+        return "–"
+    if days < 1 / 24:
+        return f"{days * 1440:.0f} min"
+    if days < 1:
+        return f"{days * 24:.1f} h"
+    return f"{days:.1f} d"
+
+
+def print_findings(document: dict[str, Any], lang: str = "en") -> None:
+    findings = document["findings"]
+    out.print(f"[bold]{len(findings)} finding(s)[/bold] on {document['log']} "
+              f"({document['cases']:,} cases), largest expected gain first")
+    if findings:
+        table = Table(show_edge=False)
+        for col in ("#", "rule", "waste", "severity", "cases", "gain / year"):
+            table.add_column(col, justify="right" if col in ("#", "cases", "gain / year") else "left")
+        for f in findings:
+            gain = f["expected_gain"]
+            table.add_row(str(f["number"]), f["rule"], f["waste"], f["severity"],
+                          f"{f['affected_cases']:,} ({f['affected_share']:.0%})",
+                          f"{gain['value']:,.0f} {gain['unit']}")
+        out.print(table)
+        for f in findings:
+            out.print(f"\n[bold]{f['number']}. {f['title'][lang]}[/bold] ({f['rule']})")
+            out.print(f["proposal"][lang])
+    for skipped in document["skipped"]:
+        out.print(f"skipped {skipped['rule']}: {skipped['reason']}")
+    for suggestion in document["suggestions"]:
+        out.print(f"suggestion: {suggestion}")
+
+
+def print_rule_list(rules: list[Any], lang: str = "en") -> None:
+    table = Table(show_edge=False)
+    for col in ("rule", "waste", "finds", "best practice"):
+        table.add_column(col)
+    for rule in rules:
+        table.add_row(rule.id + ("" if rule.builtin else " (yours)"), rule.waste, rule.title[lang], rule.best_practice)
+    out.print(table)
+
+
+def print_rule(rule: Any, lang: str = "en") -> None:
+    out.print(f"[bold]{rule.id}[/bold] — {rule.title[lang]}  ({rule.path})")
+    out.print(f"waste: {rule.waste} · best practice: {rule.best_practice}")
+    out.print(rule.description)
+    if rule.needs:
+        out.print("needs: " + ", ".join(rule.needs))
+    if rule.parameters:
+        table = Table(title="parameters", title_justify="left", show_edge=False)
+        for col in ("name", "default", "meaning"):
+            table.add_column(col)
+        for p in rule.parameters.values():
+            table.add_row(p.name, str(p.default), p.description)
+        out.print(table)
+    out.print(f"expected gain ({rule.gain_unit} per year): {rule.gain_formula}")
+    out.print("detection query:")
+    out.print(rule.sql, markup=False)
+    out.print("sources:")
+    for ref in rule.references:
+        out.print(f"  - {ref}", markup=False)

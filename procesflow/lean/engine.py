@@ -208,7 +208,7 @@ def _run_one(log: EventLog, rule: Rule, params: dict[str, Any], facts: dict[str,
                 "formula": rule.gain_formula,
                 "days_equivalent": _days_equivalent(gain, rule.gain_unit, facts),
             },
-            proposal={lang: fill_template(text, format_values) for lang, text in rule.proposal.items()},
+            proposal={lang: fill_template(text, format_values, lang) for lang, text in rule.proposal.items()},
             elements={
                 "activities": list(data.get("el_activities") or []),
                 "edges": [list(e) for e in (data.get("el_edges") or [])],
@@ -239,8 +239,31 @@ def _rank(findings: list[Finding], facts: dict[str, Any]) -> None:
         finding.number = i
 
 
+UNITS = {
+    "en": {"min": "min", "h": "hours", "d": "days"},
+    "nl": {"min": "min", "h": "uur", "d": "dagen"},
+}
+
+
+def human_duration(days: float, lang: str = "en") -> str:
+    """Days as people say them: '35 min', '5.5 hours', '12 days' ('uur', 'dagen' in Dutch)."""
+    unit = UNITS[lang]
+    if abs(days) < 1 / 24:
+        text = f"{days * 1440:.0f} {unit['min']}"
+    elif abs(days) < 2:
+        text = f"{days * 24:.1f} {unit['h']}"
+    else:
+        text = f"{days:.1f} {unit['d']}" if abs(days) < 10 else f"{days:,.0f} {unit['d']}"
+    return text.replace(".", ",") if lang == "nl" else text
+
+
 class _SafeFormatter(string.Formatter):
-    """str.format for rule templates: plain names only, numbers formatted for people."""
+    """str.format for rule templates: plain names only, numbers formatted for people.
+
+    `{x:duration}` shows a number of days in human units; `{x:%}`-style specs work as usual."""
+
+    def __init__(self, lang: str = "en") -> None:
+        self.lang = lang
 
     def get_field(self, field_name: str, args: Any, kwargs: Any) -> Any:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", field_name):
@@ -248,14 +271,18 @@ class _SafeFormatter(string.Formatter):
         return super().get_field(field_name, args, kwargs)
 
     def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec == "duration":
+            return "–" if value is None else human_duration(float(value), self.lang)
+        if value is None:
+            return "–"
         if format_spec or not isinstance(value, float):
             return super().format_field(value, format_spec)
         return f"{value:,.1f}" if abs(value) >= 10 else f"{value:.2g}"
 
 
-def fill_template(text: str, values: dict[str, Any]) -> str:
+def fill_template(text: str, values: dict[str, Any], lang: str = "en") -> str:
     try:
-        return _SafeFormatter().format(text, **values)
+        return _SafeFormatter(lang).format(text, **values)
     except KeyError as exc:
         raise InputError(f"proposal placeholder {exc} is not a column of the detection query") from None
     except (ValueError, TypeError) as exc:

@@ -1,0 +1,58 @@
+"""From "a file or a log name" to an `EventLog` ready for analysis.
+
+Commands and notebooks accept either an exported file (imported on first use, reused afterwards:
+the store remembers each file's sha256) or the name of a log already in the store. Analysis then
+runs on a read-only connection, so nothing an analysis or a rule does can change the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import StoreError
+from .eventlog import EventLog
+from .filters import FilterSpec
+from .importer import ImportRequest, ImportResult, file_sha256, import_log
+from .store import Store, default_db_path
+
+
+@dataclass
+class Resolved:
+    db: Path
+    name: str
+    imported: ImportResult | None  # None when an earlier import was reused or a name was given
+
+
+def ensure_imported(arg: str, db: Path | None, request: ImportRequest | None = None) -> Resolved:
+    """Import `arg` if it is a file not yet in the store; return the store path and the log name."""
+    db = Path(db) if db else default_db_path()
+    path = Path(arg)
+    if path.is_file():
+        request = request or ImportRequest(source=str(path))
+        request.source = str(path)
+        with Store(db) as store:
+            if not request.replace:
+                existing = store.find_import_by_sha(file_sha256(path))
+                if existing and (request.name is None or request.name == existing):
+                    return Resolved(db, existing, None)
+            result = import_log(store, request)
+        return Resolved(db, result.log, result)
+    if not db.exists():
+        raise StoreError(
+            f"{arg}: no such file, and no store at {db} to find a log of that name in; "
+            "give the exported log file"
+        )
+    with Store(db, read_only=True) as store:
+        name = store.require_log(arg)
+    return Resolved(db, name, None)
+
+
+def open_log(db: Path, name: str, filters: FilterSpec | None = None) -> EventLog:
+    """A read-only `EventLog`; close it with `log.store.close()` (or use `analysed_log`)."""
+    store = Store(db, read_only=True)
+    try:
+        return EventLog(store, name, filters)
+    except BaseException:
+        store.close()
+        raise
