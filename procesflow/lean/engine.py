@@ -20,6 +20,7 @@ import duckdb
 from ..errors import InputError
 from ..eventlog import EventLog
 from ..options import AnalysisOptions
+from ..render.text import fmt_duration
 from ..sqlfiles import used_params
 from .rulefile import Rule, load_rules
 from .views import build_rule_views
@@ -239,24 +240,6 @@ def _rank(findings: list[Finding], facts: dict[str, Any]) -> None:
         finding.number = i
 
 
-UNITS = {
-    "en": {"min": "min", "h": "hours", "d": "days"},
-    "nl": {"min": "min", "h": "uur", "d": "dagen"},
-}
-
-
-def human_duration(days: float, lang: str = "en") -> str:
-    """Days as people say them: '35 min', '5.5 hours', '12 days' ('uur', 'dagen' in Dutch)."""
-    unit = UNITS[lang]
-    if abs(days) < 1 / 24:
-        text = f"{days * 1440:.0f} {unit['min']}"
-    elif abs(days) < 2:
-        text = f"{days * 24:.1f} {unit['h']}"
-    else:
-        text = f"{days:.1f} {unit['d']}" if abs(days) < 10 else f"{days:,.0f} {unit['d']}"
-    return text.replace(".", ",") if lang == "nl" else text
-
-
 class _SafeFormatter(string.Formatter):
     """str.format for rule templates: plain names only, numbers formatted for people.
 
@@ -272,7 +255,7 @@ class _SafeFormatter(string.Formatter):
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec == "duration":
-            return "–" if value is None else human_duration(float(value), self.lang)
+            return "–" if value is None else fmt_duration(float(value) * 86400, self.lang, words=True)
         if value is None:
             return "–"
         if format_spec or not isinstance(value, float):

@@ -17,6 +17,7 @@ def build_rule_views(log: EventLog, options: AnalysisOptions, needs: set[str]) -
     """Create the rule views on the log's connection; return facts for the engine."""
     if not getattr(log, "_rule_views_built", False):
         run_script(log.con, render_sql("rule_views", log=quote_literal(log.name), tz=quote_literal(log.tz)))
+        _register_metric_tables(log)
         log._rule_views_built = True  # type: ignore[attr-defined]
     stats = log.con.execute(
         "SELECT cases, channel_events, department_events, start_time_events, median_handoff_wait_s FROM log_stats"
@@ -57,11 +58,29 @@ def build_rule_views(log: EventLog, options: AnalysisOptions, needs: set[str]) -
     }
 
 
+def _register_metric_tables(log: EventLog) -> None:
+    """Views that come from the metrics modules, so rules and metrics share one definition:
+    `rework_occurrences` (every extra execution with its rework path and loop key) and
+    `ping_pong_cases` (per case and department pair X, Y: X -> Y -> X occurrences and seconds)."""
+    from ..metrics.handoffs import ping_pong_cases
+    from ..metrics.rework import ensure_rework_occurrences
+
+    ensure_rework_occurrences(log)
+    log.con.execute("CREATE OR REPLACE TEMP VIEW rework_occurrences AS SELECT * FROM pf_rework_occurrences")
+    _register(log, "ping_pong_cases", ping_pong_cases(log, "department"))
+
+
+def _register(log: EventLog, name: str, frame: Any) -> None:
+    """Store a (small) DataFrame as TEMP TABLE `name` on the log's connection."""
+    log.con.register("pf_frame", frame)
+    try:
+        log.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM pf_frame")
+    finally:
+        log.con.unregister("pf_frame")
+
+
 def _register_deadline_cases(log: EventLog, options: AnalysisOptions) -> None:
     """`deadline_cases`: one row per case with its term status (from the deadline metric)."""
     from ..metrics.deadline import deadline_cases
 
-    table = deadline_cases(log, options)
-    log.con.register("pf_deadline_df", table)
-    log.con.execute("CREATE OR REPLACE TEMP TABLE deadline_cases AS SELECT * FROM pf_deadline_df")
-    log.con.unregister("pf_deadline_df")
+    _register(log, "deadline_cases", deadline_cases(log, options))

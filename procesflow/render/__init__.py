@@ -1,0 +1,1 @@
+"""Rendering: process maps (Graphviz), charts (matplotlib) and reports (HTML, Markdown)."""

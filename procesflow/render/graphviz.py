@@ -1,0 +1,72 @@
+"""Lay out and draw DOT graphs without a system Graphviz.
+
+procesflow depends on `graphviz-pure` (a self-contained port of Graphviz's `dot` on PyPI), so maps
+render on any machine pip can install to — no `ExecutableNotFound`. Set PROCESFLOW_DOT to use
+another `dot` (e.g. a system Graphviz). PDF is made from the SVG with svglib/reportlab, because
+graphviz-pure writes SVG and PNG only.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from ..errors import ProcesflowError
+
+TIMEOUT_S = 120
+
+
+def dot_executable() -> str:
+    """The layout program: $PROCESFLOW_DOT, else graphviz-pure next to this Python, else on PATH."""
+    override = os.environ.get("PROCESFLOW_DOT")
+    if override:
+        return override
+    beside = Path(sys.executable).parent / "graphviz-pure"
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("graphviz-pure")
+    if found:
+        return found
+    raise ProcesflowError(
+        "cannot draw maps: the graphviz-pure program is missing; reinstall procesflow "
+        "(pip install procesflow) or set PROCESFLOW_DOT to a Graphviz dot program"
+    )
+
+
+def render(dot_source: str, fmt: str, dpi: int = 144) -> bytes:
+    """Render DOT text to `fmt` ('svg' or 'png') and return the bytes."""
+    if fmt not in ("svg", "png"):
+        raise ValueError(f"unsupported format {fmt}")
+    args = [dot_executable(), f"-T{fmt}"]
+    if fmt == "png":
+        args.append(f"-Gdpi={dpi}")
+    try:
+        done = subprocess.run(args, input=dot_source.encode("utf-8"), capture_output=True, timeout=TIMEOUT_S,
+                              check=False)
+    except subprocess.TimeoutExpired:
+        raise ProcesflowError(f"drawing the map took longer than {TIMEOUT_S} s; hide more activities "
+                              "(--activities) or paths (--paths)") from None
+    except OSError as exc:
+        raise ProcesflowError(f"cannot run the map layout program ({exc})") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ProcesflowError(f"the map layout program failed: {message[-1] if message else done.returncode}")
+    return done.stdout
+
+
+def svg_to_pdf(svg: bytes) -> bytes:
+    """A vector PDF of an SVG drawing (svglib + reportlab, pure Python)."""
+    import io
+
+    from reportlab.graphics import renderPDF
+    from svglib.svglib import svg2rlg
+
+    drawing = svg2rlg(io.BytesIO(svg))
+    if drawing is None:
+        raise ProcesflowError("cannot convert the map to PDF (the SVG could not be read)")
+    out = io.BytesIO()
+    renderPDF.drawToFile(drawing, out)
+    return out.getvalue()

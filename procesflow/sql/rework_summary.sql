@@ -1,0 +1,24 @@
+-- Rework over all cases of the filtered events (pf_ev), one row: first-time-right cases (no
+-- activity occurs more than once), rework cases (the others) and extra executions (occurrences
+-- of an activity in a case minus one, summed), with their spread over the rework cases.
+WITH ca AS (
+    SELECT case_id, activity, count(*) AS n
+    FROM pf_ev
+    GROUP BY case_id, activity
+),
+c AS (
+    SELECT case_id,
+           sum(n)       AS events,
+           sum(n - 1)   AS extra
+    FROM ca
+    GROUP BY case_id
+)
+SELECT count(*)                                        AS cases,
+       sum(events)::BIGINT                             AS events,
+       count(*) FILTER (WHERE extra = 0)               AS first_time_right_cases,
+       count(*) FILTER (WHERE extra > 0)               AS rework_cases,
+       sum(extra)::BIGINT                              AS extra_executions,
+       avg(extra) FILTER (WHERE extra > 0)             AS mean_extra_per_rework_case,
+       median(extra) FILTER (WHERE extra > 0)          AS median_extra_per_rework_case,
+       max(extra)::BIGINT                              AS max_extra_in_case
+FROM c;
