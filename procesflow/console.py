@@ -114,17 +114,6 @@ def print_info(info: dict[str, Any], as_json: bool) -> None:
     print_quality(info["quality"])
 
 
-def human_days(days: float | None) -> str:
-    """A duration in days for people: minutes, hours or days."""
-    if days is None:
-        return "–"
-    if days < 1 / 24:
-        return f"{days * 1440:.0f} min"
-    if days < 1:
-        return f"{days * 24:.1f} h"
-    return f"{days:.1f} d"
-
-
 def print_findings(document: dict[str, Any], lang: str = "en") -> None:
     findings = document["findings"]
     out.print(f"[bold]{len(findings)} finding(s)[/bold] on {document['log']} "

@@ -142,10 +142,7 @@ def _build(data: MapInput, kind: str, findings: list[dict[str, Any]], lang: str)
         if row.source not in ids or row.target not in ids:
             continue
         count = int(row.count)
-        if kind == "performance":
-            label = fmt_duration(float(row.median_s), lang)
-        else:
-            label = fmt_count(count, lang)
+        label = fmt_duration(float(row.median_s), lang) if kind == "performance" else fmt_count(count, lang)
         attrs = [f"penwidth={edge_width(count)}", f'label="{label}"',
                  f'tooltip="{_attr(row.source)} → {_attr(row.target)}: {count}"']
         key = (row.source, row.target)
@@ -195,7 +192,8 @@ def _legend_findings(findings: list[dict[str, Any]], departments: list[str], dep
                         f'<td>{badge}</td></tr></table></td></tr>')
     rows.append(f'<tr><td colspan="2" align="left"><font point-size="9">{_html(t["legend_findings"])}</font>'
                 "</td></tr>")
-    table = '<table border="0" cellborder="1" cellspacing="0" cellpadding="4" color="#aab7b8" bgcolor="white">' + "".join(rows) + "</table>"
+    table = ('<table border="0" cellborder="1" cellspacing="0" cellpadding="4" color="#aab7b8" bgcolor="white">'
+             + "".join(rows) + "</table>")
     return [f'  legend [shape=plain, style="", label=<{table}>];', "  { rank=sink; end; legend; }"]
 
 

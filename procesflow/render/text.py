@@ -46,7 +46,8 @@ T: dict[str, dict[str, str]] = {
         "legend_performance": "Blokken: mediane wachttijd vóór de stap (donkerder = langer). "
                               "Pijlen: mediane tijd tussen de twee stappen.",
         "legend_findings": "Genummerde labels tonen waar elke bevinding zit; gekleurde randen en pijlen (met het "
-                           "nummer van de bevinding) zijn de activiteiten en paden waar het om gaat. Kleur blok = afdeling.",
+                           "nummer van de bevinding) zijn de activiteiten en paden waar het om gaat. "
+                           "Kleur blok = afdeling.",
         "waste_transport": "transport", "waste_inventory": "voorraad", "waste_motion": "beweging",
         "waste_waiting": "wachten", "waste_overproduction": "overproductie",
         "waste_overprocessing": "overbewerking", "waste_defects": "fouten", "waste_skills": "onbenut talent",
