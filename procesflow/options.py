@@ -72,6 +72,9 @@ class AnalysisOptions:
         if not 0 < self.at_risk_pct <= 100:
             raise InputError(f"--at-risk must be a percentage in (0, 100], got {self.at_risk_pct}")
         parse_office_hours(self.office_hours)
+        from .metrics.calendar import public_holidays
+
+        public_holidays(self.holidays_country, range(2000, 2001))  # an unknown country fails here, clearly
         if self.handoff_level not in ("department", "resource"):
             raise InputError(f"--handoff-level must be department or resource, got {self.handoff_level!r}")
         if not 0 <= self.noise_threshold <= 1:

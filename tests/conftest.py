@@ -54,7 +54,7 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 def tiny_log(tmp_path: Path):
     """Build a log from rows and open it: tiny_log([("c1", "A", "2024-01-01 10:00", ...)], columns=...).
 
-    Default columns: case, activity, timestamp (naive, read as UTC), then optional resource,
+    Default columns: case, activity, timestamp (naive, read in `tz`, default UTC), then optional resource,
     department, channel, start_timestamp in that order if the rows are longer. Returns an
     `EventLog` on a read-only store, like every analysis sees it.
     """
@@ -67,7 +67,7 @@ def tiny_log(tmp_path: Path):
     counter = iter(range(1000))
 
     def build(rows, columns=("case", "activity", "timestamp", "resource", "department", "channel",
-                             "start_timestamp"), name: str = "tiny", filters=None, tags=None):
+                             "start_timestamp"), name: str = "tiny", filters=None, tags=None, tz: str = "UTC"):
         import csv
 
         width = max(len(r) for r in rows)
@@ -79,7 +79,7 @@ def tiny_log(tmp_path: Path):
             for row in rows:
                 writer.writerow(list(row) + [""] * (width - len(row)))
         db = tmp_path / f"{path.stem}.duckdb"
-        mapping = Mapping(roles={c: c for c in cols}, tz="UTC", tags=tags or {})
+        mapping = Mapping(roles={c: c for c in cols}, tz=tz, tags=tags or {})
         with Store(db) as store:
             import_log(store, ImportRequest(source=str(path), name=name, mapping=mapping))
         store = Store(db, read_only=True)

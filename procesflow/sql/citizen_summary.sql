@@ -1,0 +1,20 @@
+-- Case-level citizen figures from pf_citizen_case.
+SELECT count(*)                                                           AS cases,
+       sum(contacts)                                                      AS contacts,
+       count(*) FILTER (WHERE contacts > 0)                               AS cases_with_contact,
+       avg(contacts)                                                      AS mean_contacts,
+       median(contacts)                                                   AS median_contacts,
+       quantile_cont(contacts, 0.9)                                       AS p90_contacts,
+       max(contacts)                                                      AS max_contacts,
+       count(*) FILTER (WHERE contacts_after_first > 0)                   AS cases_contact_after_first,
+       sum(contacts_after_first)                                          AS contacts_after_first,
+       count(*) FILTER (WHERE contacts_while_waiting > 0)                 AS cases_contact_while_waiting,
+       sum(contacts_while_waiting)                                        AS contacts_while_waiting,
+       sum(channel_switches)                                              AS channel_switches,
+       avg(channel_switches)                                              AS mean_channel_switches,
+       median(channel_switches)                                           AS median_channel_switches,
+       count(*) FILTER (WHERE channel_switches > 0)                       AS cases_with_switch,
+       count(*) FILTER (WHERE first_time_right)                           AS first_time_right,
+       median(throughput_s) FILTER (WHERE contacts_while_waiting > 0)     AS median_throughput_with_waiting_contact_s,
+       median(throughput_s) FILTER (WHERE contacts_while_waiting = 0)     AS median_throughput_without_waiting_contact_s
+FROM pf_citizen_case;
