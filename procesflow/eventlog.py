@@ -28,6 +28,7 @@ class EventLog:
         self.filters = filters or FilterSpec()
         self.con: duckdb.DuckDBPyConnection = store.con.cursor()
         self.con.execute("SET TimeZone = 'UTC'")
+        self.con.execute(sql_text("macros"))
         self.import_row = store.active_import(self.name)
         self.tz: str = str(self.import_row["tz"])
         self.filter_report: FilterReport = build_filtered_view(self.con, self.name, self.filters, self.tz)

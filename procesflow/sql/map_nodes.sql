@@ -1,9 +1,8 @@
 -- Per activity, what a map shows in its box: how often, in how many cases, the median waiting
--- time before it (previous event's end to this event's start, or end when there is no start),
--- and its usual department (the most frequent one).
+-- time before it (pf_wait_s, macros.sql), and its usual department (the most frequent one).
 WITH e AS (
     SELECT activity, case_id, department,
-           (epoch_us(coalesce(start_ts, ts)) - epoch_us(lag(ts) OVER w)) / 1e6 AS wait_s
+           pf_wait_s(lag(ts) OVER w, start_ts, ts) AS wait_s  -- see macros.sql
     FROM pf_ev
     WINDOW w AS (PARTITION BY case_id ORDER BY ts, seq)
 )

@@ -16,8 +16,7 @@ SELECT
     lead(activity) OVER w                                          AS next_activity,
     lead(ts) OVER w                                                AS next_ts,
     lead(department) OVER w                                        AS next_department,
-    -- waiting before this event: from the previous event's end to this event's start (or end)
-    (epoch_us(coalesce(start_ts, ts)) - epoch_us(lag(ts) OVER w)) / 1e6 AS wait_s,
+    pf_wait_s(lag(ts) OVER w, start_ts, ts)                        AS wait_s,  -- see macros.sql
     (epoch_us(ts) - epoch_us(start_ts)) / 1e6                      AS processing_s,
     channel IS NOT NULL
         OR activity IN (SELECT activity FROM activity_tags WHERE log = {{log}} AND tag = 'contact')

@@ -1,0 +1,9 @@
+-- Definitions shared by metrics, rules and maps, created on every analysis connection
+-- (procesflow.eventlog.EventLog), so each is written once.
+
+-- Waiting before an event, in seconds: from the previous event's completion (`prev_ts`) to this
+-- event's start, or to its completion when it has no start time (then it is a transition time
+-- that includes the event's own work). Work that started before the previous event completed
+-- (overlap) counts as no wait.
+CREATE OR REPLACE TEMP MACRO pf_wait_s(prev_ts, start_ts, ts) AS
+    greatest((epoch_us(coalesce(start_ts, ts)) - epoch_us(prev_ts)) / 1e6, 0);
