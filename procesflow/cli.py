@@ -240,6 +240,34 @@ def info(name: str | None, db: Path | None, as_json: bool) -> None:
 @db_option
 @filter_options
 @analysis_options
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder for metrics.json and dfg.json (default procesflow-out/<log>).")
+def metrics(log: str, db: Path | None, out: Path | None, **kw: Any) -> None:
+    """Measure a log (file or name): complexity, rework, hand-offs, time, deadline, citizen view."""
+    from . import console
+    from .metrics.summary import analyse, dfg_document
+    from .outputs import write_json
+    from .session import ensure_imported, open_log
+
+    resolved = ensure_imported(log, db)
+    event_log = open_log(resolved.db, resolved.name, build_filters(kw))
+    try:
+        analysis = analyse(event_log, build_options(kw))
+    finally:
+        event_log.store.close()
+    folder = out_dir(out, resolved.name)
+    written = [write_json(folder / "metrics.json", analysis.metrics),
+               write_json(folder / "dfg.json", dfg_document(analysis.dfg, resolved.name))]
+    console.print_metrics(analysis.metrics)
+    for path in written:
+        console.out.print(f"written: {path}")
+
+
+@cli.command()
+@click.argument("log")
+@db_option
+@filter_options
+@analysis_options
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder with your own rule files (added to the built-in rules).")
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path),

@@ -165,3 +165,66 @@ def print_rule(rule: Any, lang: str = "en") -> None:
     out.print("sources:")
     for ref in rule.references:
         out.print(f"  - {ref}", markup=False)
+
+
+def print_metrics(m: dict[str, Any]) -> None:
+    """The headline numbers of metrics.json as a few readable tables."""
+    from .render.text import fmt_duration
+
+    log = m["log"]
+    out.print(f"[bold]{log['name']}[/bold]: {log['cases']:,} cases · {log['events']:,} events · "
+              f"{log['activities']} activities · {log['variants']:,} variants · "
+              f"{(log['first_event'] or '')[:10]} … {(log['last_event'] or '')[:10]}")
+    for line in m["filters"]["description"]:
+        out.print(f"filter: {line}")
+    t, rw, ho, dl, ct = m["time"], m["rework"], m["handoffs"], m["deadline"], m["citizen"]
+    rows: list[tuple[str, str]] = [
+        ("throughput time, median", fmt_duration(t["throughput"]["median"])),
+        ("throughput time, 90th percentile", fmt_duration(t["throughput"]["p90"])),
+        ("waiting share of case time", _pct(t["waiting"].get("share_of_case_time"))),
+    ]
+    if t["flow_efficiency"].get("computed"):
+        rows.append(("flow efficiency, median", _pct(t["flow_efficiency"].get("median"))))
+    rows += [
+        ("first-time-right cases", _pct(rw["first_time_right_share"])),
+        ("extra executions (rework)", f"{rw['extra_executions']:,}"),
+        (f"hand-offs per case ({ho['level']}), median", f"{ho['per_case']['median'] or 0:g}"),
+        ("ping-pong cases", f"{ho['ping_pong']['cases']:,}"),
+    ]
+    if dl.get("computed"):
+        rows.append((f"decided within the term ({dl['term']})", _pct(dl["decided"]["share_within_term"])))
+        rows.append(("open cases at risk / overdue", f"{dl['open']['at_risk']:,} / {dl['open']['overdue']:,}"))
+    if ct.get("computed"):
+        rows.append(("contacts per case, mean", f"{ct['contacts']['per_case']['mean']:.2f}"))
+        rows.append(("cases with a contact while waiting", _pct(ct["while_waiting"]["share"])))
+    conf = m["model"]["conformance"]
+    rows.append(("model fitness (token replay)", f"{conf['token_replay']['log_fitness']:.3f}"))
+    rows.append(("model precision", f"{conf['precision']:.3f}"))
+    table = Table(title="key figures", title_justify="left", show_edge=False)
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for name, value in rows:
+        table.add_row(name, value)
+    out.print(table)
+    cx = m["complexity"]
+    table = Table(title="complexity", title_justify="left", show_edge=False)
+    for col in ("measure", "process map", "BPMN model"):
+        table.add_column(col, justify="left" if col == "measure" else "right")
+    d, b = cx["dfg"] or {}, cx["bpmn"] or {}
+    for key, label in (("nodes", "nodes / size"), ("arcs", "arcs / flows"), ("cnc", "CNC (arcs per node)"),
+                       ("cfc", "control-flow complexity (CFC)"), ("density", "density")):
+        bkey = {"nodes": "size", "arcs": "flows"}.get(key, key)
+        table.add_row(label, _fmt(d.get(key)), _fmt(b.get(bkey)))
+    out.print(table)
+    out.print(f"variants per 100 cases {cx['log']['variants_per_100_cases']:.1f}; top-10 variants cover "
+              f"{_pct(cx['log']['top10_variant_coverage'])}; normalised variant entropy "
+              f"{cx['log']['variant_entropy_normalised']:.2f}")
+    for g in cx["guidance"]:
+        if g.get("triggered"):
+            out.print(f"[yellow]{g['rule']}[/yellow] {g['text']}")
+
+
+def _fmt(x: Any) -> str:
+    if x is None:
+        return "–"
+    return f"{x:,.3f}" if isinstance(x, float) and x < 10 else f"{x:,.0f}" if isinstance(x, int | float) else str(x)

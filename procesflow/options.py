@@ -61,7 +61,7 @@ class AnalysisOptions:
     holidays_country: str = "NL"  # public holidays from the `holidays` package
     handoff_level: str = "department"  # or "resource" (only on request: personal data)
     alignment_max_variants: int = 500  # alignments only below this many variants ...
-    alignment_seconds: float = 30.0  # ... and within this time budget
+    alignment_seconds: float = 10.0  # ... and within this time budget
     noise_threshold: float = 0.2  # inductive miner (IMf) noise threshold
 
     def __post_init__(self) -> None:

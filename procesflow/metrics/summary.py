@@ -1,0 +1,154 @@
+"""metrics.json and dfg.json: every metric of a filtered log in one documented document.
+
+Schemas: docs/schema/metrics.schema.json and docs/schema/dfg.schema.json. Durations are seconds,
+shares are 0..1. The DFG at the map's abstraction feeds the complexity scorecard; the full DFG
+feeds rework loops; the variant collection feeds the models and conformance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+
+from .. import __version__
+from ..discovery.conformance import check_conformance
+from ..discovery.dfg import DFG, discover_dfg
+from ..discovery.models import Model, discover_inductive
+from ..discovery.variants import discover_variants
+from ..eventlog import EventLog
+from ..options import AnalysisOptions
+from .citizen import compute_citizen
+from .complexity import complexity_scorecard
+from .deadline import compute_deadline
+from .handoffs import compute_handoffs
+from .rework import compute_rework
+from .timing import compute_time
+
+SCHEMA_VERSION = 1
+TOP_VARIANTS = 20
+
+
+@dataclass
+class Analysis:
+    """The computed pieces, kept as objects for rendering, and the JSON documents."""
+
+    dfg: DFG
+    variants: pd.DataFrame
+    model: Model
+    conformance: Any
+    metrics: dict[str, Any]
+
+
+def analyse(log: EventLog, options: AnalysisOptions | None = None, map_dfg: DFG | None = None) -> Analysis:
+    """Compute every metric of `log`. `map_dfg`: the DFG at the map's abstraction (for complexity)."""
+    options = options or AnalysisOptions()
+    dfg = discover_dfg(log)
+    variants = discover_variants(log)
+    model = discover_inductive(log, noise=options.noise_threshold, variants=variants)
+    conformance = check_conformance(log, model, options, variants=variants)
+    report = log.filter_report
+    quality = log.import_row.get("quality")
+    metrics = {
+        "schema_version": SCHEMA_VERSION,
+        "procesflow_version": __version__,
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "log": _log_section(log, dfg, variants),
+        "options": {k: v for k, v in vars(options).items() if v is not None},
+        "variants": _variants_section(variants),
+        "model": {
+            "algorithm": "inductive miner" + (f" (IMf, noise {options.noise_threshold:g})"
+                                              if options.noise_threshold else " (IM)"),
+            "conformance": conformance.summary,
+        },
+        "complexity": complexity_scorecard(log, dfg=map_dfg or dfg, bpmn=model.bpmn),
+        "rework": compute_rework(log, dfg=dfg),
+        "handoffs": compute_handoffs(log, level=options.handoff_level, examples=0),
+        "time": compute_time(log, options),
+        "deadline": compute_deadline(log, options),
+        "citizen": compute_citizen(log, options),
+        "data_quality": _json_or_none(quality),
+        "filters": {
+            "description": report.description,
+            "cases_total": report.cases_total,
+            "events_total": report.events_total,
+            "hidden_activities": [{"activity": a, "events": n} for a, n in report.hidden_activities],
+        },
+    }
+    return Analysis(dfg=dfg, variants=variants, model=model, conformance=conformance, metrics=metrics)
+
+
+def dfg_document(dfg: DFG, log_name: str) -> dict[str, Any]:
+    """dfg.json: activities and edges with counts and times; start/end edges marked by `kind`."""
+    edges: list[dict[str, Any]] = [
+        {"source": None, "target": a, "kind": "start", "count": n, "cases": n}
+        for a, n in sorted(dfg.start.items(), key=lambda x: (-x[1], x[0]))
+    ]
+    for row in dfg.edges.to_dict("records"):
+        edges.append({"source": row["source"], "target": row["target"], "kind": "edge",
+                      **{k: _py(row[k]) for k in ("count", "cases", "mean_s", "median_s", "p90_s", "min_s", "max_s",
+                                                  "total_s")}})
+    edges += [
+        {"source": a, "target": None, "kind": "end", "count": n, "cases": n}
+        for a, n in sorted(dfg.end.items(), key=lambda x: (-x[1], x[0]))
+    ]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "log": log_name,
+        "activities": [{k: _py(v) for k, v in row.items()} for row in dfg.activities.to_dict("records")],
+        "edges": edges,
+        "hidden_edges": [{"source": s, "target": t, "count": n} for s, t, n in dfg.hidden_edges],
+    }
+
+
+def _log_section(log: EventLog, dfg: DFG, variants: pd.DataFrame) -> dict[str, Any]:
+    first, last, resources, departments, channels = log.con.execute(
+        "SELECT min(ts), max(ts), count(DISTINCT resource), count(DISTINCT department), count(DISTINCT channel) "
+        "FROM pf_ev"
+    ).fetchone()
+    return {
+        "name": log.name,
+        "source": str(log.import_row["source"]),
+        "time_zone": log.tz,
+        "cases": log.filter_report.cases_kept,
+        "events": log.filter_report.events_kept,
+        "activities": len(dfg.activities),
+        "variants": len(variants),
+        "first_event": first.isoformat() if first else None,
+        "last_event": last.isoformat() if last else None,
+        "resources": resources,
+        "departments": departments,
+        "channels": channels,
+        "has_start_times": log.has_start_times,
+    }
+
+
+def _variants_section(variants: pd.DataFrame) -> dict[str, Any]:
+    top = variants.head(TOP_VARIANTS)
+    return {
+        "count": len(variants),
+        "top": [
+            {"rank": i + 1, "activities": list(r["variant"]), "length": int(r["length"]), "cases": int(r["cases"]),
+             "share": float(r["share"]), "cumulative_share": float(r["cumulative_share"]),
+             "median_throughput_s": _py(r["median_throughput_s"])}
+            for i, r in enumerate(top.to_dict("records"))
+        ],
+    }
+
+
+def _json_or_none(text: Any) -> Any:
+    import json
+
+    return json.loads(text) if isinstance(text, str) else text
+
+
+def _py(value: Any) -> Any:
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    return value
