@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -199,7 +201,7 @@ def print_metrics(m: dict[str, Any]) -> None:
         rows.append(("cases with a contact while waiting", _pct(ct["while_waiting"]["share"])))
     conf = m["model"]["conformance"]
     rows.append(("model fitness (token replay)", f"{conf['token_replay']['log_fitness']:.3f}"))
-    rows.append(("model precision", f"{conf['precision']:.3f}"))
+    rows.append(("model precision", "not computed" if conf["precision"] is None else f"{conf['precision']:.3f}"))
     table = Table(title="key figures", title_justify="left", show_edge=False)
     table.add_column("measure")
     table.add_column("value", justify="right")
@@ -228,3 +230,45 @@ def _fmt(x: Any) -> str:
     if x is None:
         return "–"
     return f"{x:,.3f}" if isinstance(x, float) and x < 10 else f"{x:,.0f}" if isinstance(x, int | float) else str(x)
+
+
+STEP_WORDS = {
+    "import": "importing the log", "filter": "filtering", "metrics": "measuring (DFG, variants, model, metrics)",
+    "rules": "running the Lean rules", "maps": "drawing the maps", "model": "exporting the model",
+    "charts": "drawing the charts", "report": "writing the report",
+}
+
+
+@contextmanager
+def progress(quiet: bool = False) -> Iterator[Callable[[str], None] | None]:
+    """A live status line on a terminal; nothing with --quiet, in CI, or when output is redirected."""
+    import os
+
+    if quiet or os.environ.get("CI") or not sys.stdout.isatty():
+        yield None
+        return
+    with out.status("starting") as status:
+        yield lambda step: status.update(STEP_WORDS.get(step, step) + " …")
+
+
+def print_discover(result: Any, lang: str = "en") -> None:
+    """The closing summary of `discover`: top findings and where everything is."""
+    doc = result.findings
+    m = result.metrics
+    out.print(f"[bold]{result.log}[/bold]: {m['log']['cases']:,} cases, {m['log']['events']:,} events, "
+              f"{len(doc['findings'])} finding(s)")
+    if doc["findings"]:
+        table = Table(title="top findings", title_justify="left", show_edge=False)
+        for col in ("#", "finding", "cases", "gain / year"):
+            table.add_column(col, justify="right" if col in ("#", "cases", "gain / year") else "left")
+        for f in doc["findings"][:5]:
+            gain = f["expected_gain"]
+            table.add_row(str(f["number"]), f["title"][lang], f"{f['affected_cases']:,} ({f['affected_share']:.0%})",
+                          f"{gain['value']:,.0f} {gain['unit']}")
+        out.print(table)
+    for suggestion in doc["suggestions"]:
+        out.print(f"suggestion: {suggestion}")
+    out.print(f"written to {result.folder}/:")
+    out.print("  " + ", ".join(sorted(result.files)))
+    report = result.folder / "report.html"
+    out.print(f"[bold]report: {report}[/bold]")

@@ -60,8 +60,10 @@ class AnalysisOptions:
     office_hours: str = "08:30-17:00"  # for working-time durations
     holidays_country: str = "NL"  # public holidays from the `holidays` package
     handoff_level: str = "department"  # or "resource" (only on request: personal data)
-    alignment_max_variants: int = 500  # alignments only below this many variants ...
+    show_resources: bool = False  # person names in outputs; otherwise resources appear as R001, R002, ...
+    alignment_max_variants: int = 100  # alignments only up to this many variants ...
     alignment_seconds: float = 10.0  # ... and within this time budget
+    precision_max_prefix_events: int = 200_000  # precision replays every distinct prefix: skip above this
     noise_threshold: float = 0.2  # inductive miner (IMf) noise threshold
 
     def __post_init__(self) -> None:

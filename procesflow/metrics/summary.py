@@ -48,7 +48,8 @@ def analyse(log: EventLog, options: AnalysisOptions | None = None, map_dfg: DFG 
     dfg = discover_dfg(log)
     variants = discover_variants(log)
     model = discover_inductive(log, noise=options.noise_threshold, variants=variants)
-    conformance = check_conformance(log, model, options, variants=variants)
+    conformance = check_conformance(log, model, options, variants=variants,
+                                    precision_max_prefix_events=options.precision_max_prefix_events)
     report = log.filter_report
     quality = log.import_row.get("quality")
     metrics = {
@@ -65,7 +66,7 @@ def analyse(log: EventLog, options: AnalysisOptions | None = None, map_dfg: DFG 
         },
         "complexity": complexity_scorecard(log, dfg=map_dfg or dfg, bpmn=model.bpmn),
         "rework": compute_rework(log, dfg=dfg),
-        "handoffs": compute_handoffs(log, level=options.handoff_level, examples=0),
+        "handoffs": _private(log, compute_handoffs(log, level=options.handoff_level, examples=0), options),
         "time": compute_time(log, options),
         "deadline": compute_deadline(log, options),
         "citizen": compute_citizen(log, options),
@@ -78,6 +79,27 @@ def analyse(log: EventLog, options: AnalysisOptions | None = None, map_dfg: DFG 
         },
     }
     return Analysis(dfg=dfg, variants=variants, model=model, conformance=conformance, metrics=metrics)
+
+
+def _private(log: EventLog, section: dict[str, Any], options: AnalysisOptions) -> dict[str, Any]:
+    """Resource-level hand-offs name people: unless --show-resources, they become R001, R002, ...
+    (numbered in alphabetical order of the names, so the same log gives the same aliases)."""
+    if section.get("level") != "resource" or options.show_resources:
+        return section
+    names = [r for (r,) in log.con.execute(
+        "SELECT DISTINCT resource FROM pf_ev WHERE resource IS NOT NULL ORDER BY resource").fetchall()]
+    alias = {name: f"R{i:03d}" for i, name in enumerate(names, start=1)}
+
+    def swap(value: Any) -> Any:
+        if isinstance(value, str):
+            return alias.get(value, value)
+        if isinstance(value, list):
+            return [swap(v) for v in value]
+        if isinstance(value, dict):
+            return {k: swap(v) for k, v in value.items()}
+        return value
+
+    return {**swap(section), "pseudonymised": True}
 
 
 def dfg_document(dfg: DFG, log_name: str) -> dict[str, Any]:
