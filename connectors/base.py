@@ -93,52 +93,56 @@ def add_stage_rejects(
 
 
 class StagingWriter:
-    """Append batches of records (dicts of column -> text) to `pf_staging`.
+    """Append records (dicts of column -> text) to `pf_staging`, for connectors that parse in Python.
 
-    For connectors that parse in Python (XES, OCEL): records may have different keys; a new key
-    becomes a new VARCHAR column. Batches go through Arrow, never row-by-row INSERTs.
+    Records may have different keys; a new key becomes a new VARCHAR column. Values are collected
+    per column and written in Arrow batches — never row-by-row INSERTs.
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, batch_size: int = 50_000) -> None:
         self.con = con
         self.batch_size = batch_size
         self.columns: list[str] = []
-        self._known: set[str] = set()
-        self._batch: list[dict[str, str | None]] = []
+        self._values: dict[str, list[str | None]] = {}
+        self._rows: list[int] = []
         self.rows = 0
         con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGING} ({quote_ident(ROW)} BIGINT)")
 
+    def add_column(self, key: str) -> None:
+        """Make sure `key` is a column of pf_staging (existing rows get NULL)."""
+        if key not in self._values:
+            self._values[key] = [None] * len(self._rows)
+            self.columns.append(key)
+            self.con.execute(f"ALTER TABLE {STAGING} ADD COLUMN {quote_ident(key)} VARCHAR")
+
     def add(self, row: int, record: dict[str, str | None]) -> None:
-        record[ROW] = row  # type: ignore[assignment]
-        self._batch.append(record)
-        if len(self._batch) >= self.batch_size:
+        n = len(self._rows)
+        for key, value in record.items():
+            column = self._values.get(key)
+            if column is None:
+                self.add_column(key)
+                column = self._values[key]
+            column.append(value)
+        self._rows.append(row)
+        for column in self._values.values():  # keys this record did not have
+            if len(column) == n:
+                column.append(None)
+        if len(self._rows) >= self.batch_size:
             self.flush()
 
     def flush(self) -> None:
-        if not self._batch:
+        if not self._rows:
             return
-        keys: dict[str, None] = {}
-        for rec in self._batch:
-            keys.update(dict.fromkeys(rec))
-        for key in keys:
-            if key != ROW and key not in self._known:
-                self._known.add(key)
-                self.columns.append(key)
-                self.con.execute(f"ALTER TABLE {STAGING} ADD COLUMN {quote_ident(key)} VARCHAR")
-        arrays = {
-            key: pa.array(
-                [rec.get(key) for rec in self._batch],
-                type=pa.int64() if key == ROW else pa.string(),
-            )
-            for key in keys
-        }
+        arrays = {ROW: pa.array(self._rows, type=pa.int64())}
+        arrays.update({key: pa.array(values, type=pa.string()) for key, values in self._values.items()})
         self.con.register("pf_batch", pa.table(arrays))
         try:
             self.con.execute(f"INSERT INTO {STAGING} BY NAME SELECT * FROM pf_batch")
         finally:
             self.con.unregister("pf_batch")
-        self.rows += len(self._batch)
-        self._batch = []
+        self.rows += len(self._rows)
+        self._rows = []
+        self._values = {key: [] for key in self._values}
 
     def close(self) -> list[str]:
         """Flush what is left; returns the staged columns in first-seen order."""

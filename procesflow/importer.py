@@ -347,7 +347,8 @@ def _normalise_sql(
         return f"nullif(trim(CAST({col(role)} AS VARCHAR)), '')" if role in roles else "NULL"
 
     used = set(roles.values())
-    attrs = [c for c in columns if c not in used and not c.lower().startswith("case:")]
+    # sorted, so that the same attributes give equal maps whatever the source's column order
+    attrs = sorted(c for c in columns if c not in used and not c.lower().startswith("case:"))
     return render_sql(
         "normalise",
         case=col("case"),
@@ -386,9 +387,9 @@ def map_expr(entries: list[tuple[str, str]]) -> str:
 
 
 def _case_attributes_sql(columns: list[str]) -> str:
-    case_cols = [
+    case_cols = sorted(
         c for c in columns if c.lower().startswith("case:") and c.lower() != "case:concept:name"
-    ]
+    )
     if not case_cols:
         entries = "{'k': NULL::VARCHAR, 'v': NULL::VARCHAR}"
     else:
@@ -427,11 +428,14 @@ def _quality(con: duckdb.DuckDBPyConnection, log: str) -> dict[str, Any]:
 
 
 def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
-    for table in ("pf_events", "pf_norm", "pf_stage_rejects"):
-        con.execute(f"DROP TABLE IF EXISTS {table}")
-    for obj in ("pf_staging",):
-        con.execute(f"DROP VIEW IF EXISTS {obj}")
-        con.execute(f"DROP TABLE IF EXISTS {obj}")
+    """Drop every temporary object the import made (all are named pf_...), whatever its kind."""
+    views = con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE temporary AND starts_with(view_name, 'pf_')").fetchall()
+    tables = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, 'pf_')").fetchall()
+    for kind, names in (("VIEW", views), ("TABLE", tables)):
+        for (name,) in names:
+            con.execute(f"DROP {kind} IF EXISTS {quote_ident(name)}")
 
 
 def _first_line(exc: BaseException) -> str:

@@ -22,7 +22,7 @@ class TimeParse:
 
     instant: str  # TIMESTAMPTZ expression (NULL when unparseable)
     date_only: str  # BOOLEAN expression
-    local: str  # TIMESTAMP wall-clock expression for DST checks, or 'NULL' when not applicable
+    local: str  # TIMESTAMP wall-clock expression for DST checks (a typed NULL when not applicable)
     description: str
 
 
@@ -53,7 +53,7 @@ def plan(
     tzl = quote_literal(tz)
     ctype = _column_type(con, table, column)
     if ctype.startswith("TIMESTAMP WITH TIME ZONE"):
-        return TimeParse(col, "false", "NULL", "timestamps with time zone")
+        return TimeParse(col, "false", "CAST(NULL AS TIMESTAMP)", "timestamps with time zone")
     if ctype.startswith("TIMESTAMP"):
         local = f"CAST({col} AS TIMESTAMP)"
         return TimeParse(
@@ -90,7 +90,7 @@ def _explicit(text: str, fmt: str, tzl: str, tz: str) -> TimeParse:
     date_only = "false" if any(c in fmt for c in ("%H", "%I", "%M", "%S", "%f", "%z")) else "true"
     if "%z" in fmt or "%Z" in fmt:
         return TimeParse(
-            f"CAST(try_strptime(trim({text}), {fmtl}) AS TIMESTAMPTZ)", date_only, "NULL",
+            f"CAST(try_strptime(trim({text}), {fmtl}) AS TIMESTAMPTZ)", date_only, "CAST(NULL AS TIMESTAMP)",
             f"format {fmt}",
         )
     local = f"CAST(try_strptime(trim({text}), {fmtl}) AS TIMESTAMP)"
