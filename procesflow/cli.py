@@ -123,6 +123,8 @@ def analysis_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--office-hours", default="08:30-17:00", show_default=True, help="For working-time durations."),
         click.option("--handoff-level", type=click.Choice(["department", "resource"]), default="department",
                      show_default=True, help="Hand-offs between departments, or between people."),
+        click.option("--show-resources", is_flag=True,
+                     help="Allow person names in outputs (default: never; works-council friendly)."),
     ]
     for opt in reversed(opts):
         fn = opt(fn)
@@ -148,7 +150,7 @@ def build_options(kw: dict[str, Any]) -> Any:
         deadline=kw.get("deadline"), deadline_start=kw.get("deadline_start"), deadline_end=kw.get("deadline_end"),
         suspend_start=kw.get("suspend_start"), suspend_end=kw.get("suspend_end"),
         at_risk_pct=kw.get("at_risk") or 80.0, office_hours=kw.get("office_hours") or "08:30-17:00",
-        handoff_level=kw.get("handoff_level") or "department",
+        handoff_level=kw.get("handoff_level") or "department", show_resources=bool(kw.get("show_resources")),
     )
 
 
@@ -238,6 +240,44 @@ def info(name: str | None, db: Path | None, as_json: bool) -> None:
 @cli.command()
 @click.argument("log")
 @db_option
+@source_options
+@filter_options
+@analysis_options
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder with your own rule files (added to the built-in rules).")
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
+              help="procesflow.toml with [rules.<id>] parameters (default: ./procesflow.toml if present).")
+@click.option("--param", "params", multiple=True, metavar="RULE.NAME=VALUE", help="Override a rule parameter.")
+@click.option("--lang", type=click.Choice(["en", "nl"]), default="en", show_default=True,
+              help="Language of maps, charts and reports.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default procesflow-out/<log>); replaced as a whole.")
+@click.option("--quiet", is_flag=True, help="No progress display.")
+def discover(log: str, db: Path | None, rule_dirs: tuple[Path, ...], config: Path | None,
+             params: tuple[str, ...], lang: str, out: Path | None, quiet: bool, **kw: Any) -> None:
+    """Everything in one go: import (or reuse), maps, metrics, findings and a report.
+
+    LOG is an exported log file (imported on first use, reused afterwards) or a log name in the store.
+    """
+    from . import console
+    from .discover import discover as run_discover
+    from .lean.engine import load_config, parse_param_flags
+
+    request = build_request(log, kw) if Path(log).is_file() else None
+    with console.progress(quiet) as progress:
+        result = run_discover(
+            log, db=db, request=request, filters=build_filters(kw), options=build_options(kw), out=out,
+            lang=lang, rule_dirs=list(rule_dirs), config=load_config(config), overrides=parse_param_flags(params),
+            progress=progress,
+        )
+    if result.imported is not None:
+        console.print_import(result.imported)
+    console.print_discover(result, lang)
+
+
+@cli.command()
+@click.argument("log")
+@db_option
 @filter_options
 @analysis_options
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
@@ -296,6 +336,25 @@ def findings(log: str, db: Path | None, rule_dirs: tuple[Path, ...], config: Pat
     target = write_json(out_dir(out, resolved.name) / "findings.json", document)
     console.print_findings(document, lang)
     console.out.print(f"written: {target}")
+
+
+@cli.command()
+@click.option("--cases", type=click.IntRange(min=1), default=400, show_default=True, help="Number of cases.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same file (byte for byte).")
+@click.option("--profile", type=click.Choice(["asis", "clean", "redesigned"]), default="asis", show_default=True,
+              help="asis: with planted wastes; clean: a well-run process; redesigned: as-is minus the rework "
+                   "loop and with a faster review.")
+@click.option("--personal-data", is_flag=True, help="Add test BSNs and e-mail addresses (for privacy tests).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write: .csv (Dutch export conventions), .parquet, .xes or .xes.gz.")
+def sample(cases: int, seed: int, profile: str, personal_data: bool, out: Path) -> None:
+    """Write a realistic, deterministic event log of a Dutch municipal permit process."""
+    from . import console
+    from .sample import write_sample
+
+    stats = write_sample(out, cases, seed=seed, profile=profile, personal_data=personal_data)
+    console.out.print(f"written {out}: {stats['cases']:,} cases, {stats['events']:,} events "
+                      f"({profile}, seed {seed})")
 
 
 @cli.group()

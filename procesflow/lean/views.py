@@ -8,7 +8,7 @@ from typing import Any
 
 from ..eventlog import EventLog
 from ..options import AnalysisOptions
-from ..sqlfiles import quote_literal, render_sql, run_script
+from ..sqlfiles import quote_literal, render_sql, run_script, sql_text
 
 PERMIT_WORDS = re.compile(r"vergunning|besluit|beschikking|permit|aanvraag|ontvankelijk", re.IGNORECASE)
 
@@ -16,6 +16,7 @@ PERMIT_WORDS = re.compile(r"vergunning|besluit|beschikking|permit|aanvraag|ontva
 def build_rule_views(log: EventLog, options: AnalysisOptions, needs: set[str]) -> dict[str, Any]:
     """Create the rule views on the log's connection; return facts for the engine."""
     if not getattr(log, "_rule_views_built", False):
+        log.con.execute(sql_text("handoffs_events"))
         run_script(log.con, render_sql("rule_views", log=quote_literal(log.name), tz=quote_literal(log.tz)))
         _register_metric_tables(log)
         log._rule_views_built = True  # type: ignore[attr-defined]

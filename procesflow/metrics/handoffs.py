@@ -38,7 +38,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..eventlog import EventLog
-from ..sqlfiles import quote_ident
+from ..sqlfiles import quote_ident, sql_text
 from .rework import _num, _record
 
 LEVELS = ("department", "resource")
@@ -50,31 +50,41 @@ def _who(level: str) -> str:
     return quote_ident(level)
 
 
+def _prepare(log: EventLog) -> None:
+    """TEMP VIEW pf_handoff_ev: the events hand-offs are counted on (handoffs_events.sql)."""
+    log.con.execute(sql_text("handoffs_events"))
+
+
 def handover_matrix(log: EventLog, level: str = "department") -> pd.DataFrame:
     """source, target, handoff (source <> target), count, cases, share (count / all transitions),
     total_wait_s, median_wait_s — one row per (from, to) pair including from = to."""
+    _prepare(log)
     return log.df("handoffs_matrix", who=_who(level))
 
 
 def handoffs_per_case(log: EventLog, level: str = "department") -> pd.DataFrame:
     """Every case: case_id, events, known_events, handoffs, units (distinct values), runs;
     most hand-offs first."""
+    _prepare(log)
     return log.df("handoffs_cases", who=_who(level))
 
 
 def ping_pong(log: EventLog, level: str = "department", examples: int = 5) -> pd.DataFrame:
     """Per pair: x (left and returned to), y (visited), occurrences, cases, total_s, median_s,
     mean_s (time from leaving X to returning, per occurrence), example_cases (first case ids)."""
+    _prepare(log)
     return log.df("handoffs_pingpong", {"examples": int(examples)}, who=_who(level))
 
 
 def ping_pong_cases(log: EventLog, level: str = "department") -> pd.DataFrame:
     """Per case and pair: case_id, x, y, occurrences, seconds."""
+    _prepare(log)
     return log.df("handoffs_pingpong_cases", who=_who(level))
 
 
 def handoff_paths(log: EventLog, level: str = "department", top: int = 10) -> pd.DataFrame:
     """The most frequent chains of units (runs collapsed): path (list), handoffs, cases, share."""
+    _prepare(log)
     return log.df("handoffs_paths", {"top": int(top)}, who=_who(level))
 
 
@@ -90,6 +100,7 @@ def compute_handoffs(log: EventLog, level: str = "department", top_paths: int = 
     share}]; ping_pong {occurrences, cases, pairs [{x, y, occurrences, cases, total_s, median_s,
     mean_s, example_cases}]}; waiting {handoff {...}, within {...}, handoff_share_of_wait,
     transitions_to_start}."""
+    _prepare(log)
     who = _who(level)
     s = log.one("handoffs_summary", who=who)
     measured = int(s["measured_cases"])

@@ -5,7 +5,7 @@
 -- of consecutive chain events with the same value (runs = hand-offs + 1 when known_events > 0).
 WITH k AS (
     SELECT case_id, ts, seq, {{who}} AS who
-    FROM pf_ev
+    FROM pf_handoff_ev  -- handoffs_events.sql: no contacts after the first event
     WHERE {{who}} IS NOT NULL
 ),
 s AS (

@@ -10,7 +10,7 @@
 -- completed (overlapping work) counts as no wait (0).
 WITH k AS (
     SELECT case_id, ts, start_ts, seq, {{who}} AS who
-    FROM pf_ev
+    FROM pf_handoff_ev  -- handoffs_events.sql: no contacts after the first event
     WHERE {{who}} IS NOT NULL
 ),
 s AS (

@@ -4,7 +4,7 @@
 -- first; $top limits the number of paths returned.
 WITH k AS (
     SELECT case_id, ts, seq, {{who}} AS who
-    FROM pf_ev
+    FROM pf_handoff_ev  -- handoffs_events.sql: no contacts after the first event
     WHERE {{who}} IS NOT NULL
 ),
 f AS (

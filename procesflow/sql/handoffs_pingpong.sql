@@ -9,7 +9,7 @@
 -- ids (sorted) with an occurrence of the pair.
 WITH k AS (
     SELECT case_id, ts, seq, {{who}} AS who
-    FROM pf_ev
+    FROM pf_handoff_ev  -- handoffs_events.sql: no contacts after the first event
     WHERE {{who}} IS NOT NULL
 ),
 f AS (

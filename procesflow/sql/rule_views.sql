@@ -1,6 +1,7 @@
 -- The views Lean rules (and analysts writing their own) query. Built once per analysed log on a
 -- read-only connection, over the filtered events `pf_ev`. Documented in the README ("Rule views").
 -- Order within a case is always (ts, seq). Durations are in seconds.
+-- (Window names must differ between statements: DuckDB parses the file as one script.)
 
 -- ev: one row per event, with its neighbours in the case.
 CREATE OR REPLACE TEMP TABLE ev AS
@@ -24,6 +25,18 @@ SELECT
 FROM pf_ev
 WINDOW w AS (PARTITION BY case_id ORDER BY ts, seq);
 
+-- handoff_steps: the events hand-offs are counted on (pf_handoff_ev, handoffs_events.sql: no
+-- contacts after the first event) that have a department, with the previous such event; a step
+-- is a hand-off when prev_department differs. The same definition as the hand-offs metric.
+CREATE OR REPLACE TEMP TABLE handoff_steps AS
+SELECT case_id, activity, department, ts,
+       lag(activity) OVER wh                       AS prev_activity,
+       lag(department) OVER wh                     AS prev_department,
+       pf_wait_s(lag(ts) OVER wh, start_ts, ts)    AS wait_s
+FROM pf_handoff_ev
+WHERE department IS NOT NULL
+WINDOW wh AS (PARTITION BY case_id ORDER BY ts, seq);
+
 -- tags: activity tags from the import mapping (approval, check, contact, decision, suspension).
 CREATE OR REPLACE TEMP VIEW tags AS
 SELECT activity, tag FROM activity_tags WHERE log = {{log}};
@@ -43,13 +56,14 @@ SELECT
     count(*) - count(DISTINCT e.activity)                          AS extra_executions,
     count(*) = count(DISTINCT e.activity)                          AS first_time_right,
     count(DISTINCT e.department)                                   AS departments,
-    count(*) FILTER (WHERE e.department IS NOT NULL AND e.prev_department IS NOT NULL
-                     AND e.department <> e.prev_department)        AS handoffs,
+    coalesce(any_value(h.handoffs), 0)                             AS handoffs,
     count(*) FILTER (WHERE e.is_contact AND e.pos > 1)             AS contacts,
     arg_min(e.activity, e.pos)                                     AS first_activity,
     arg_max(e.activity, e.pos)                                     AS last_activity,
     list(e.activity ORDER BY e.pos)                                AS variant
 FROM ev e
+LEFT JOIN (SELECT case_id, count(*) FILTER (WHERE department <> prev_department) AS handoffs
+           FROM handoff_steps GROUP BY case_id) h USING (case_id)
 GROUP BY e.case_id;
 
 -- activity_stats: one row per activity.
@@ -106,6 +120,5 @@ SELECT
     (SELECT count(*) FROM ev WHERE channel IS NOT NULL)            AS channel_events,
     (SELECT count(*) FROM ev WHERE department IS NOT NULL)         AS department_events,
     (SELECT count(*) FROM ev WHERE start_ts IS NOT NULL)           AS start_time_events,
-    (SELECT median(wait_s) FROM ev WHERE department IS NOT NULL AND prev_department IS NOT NULL
-                                     AND department <> prev_department) AS median_handoff_wait_s
+    (SELECT median(wait_s) FROM handoff_steps WHERE department <> prev_department) AS median_handoff_wait_s
 FROM case_stats;

@@ -1,0 +1,8 @@
+-- The events hand-off analysis looks at (TEMP VIEW pf_handoff_ev): every event of pf_ev except
+-- citizen contacts after the first event. A status call answered by the contact centre is the
+-- citizen reaching out, not the case moving to another department; the first event (the
+-- application, often with a channel) does count, as the case starts there.
+CREATE OR REPLACE TEMP VIEW pf_handoff_ev AS
+SELECT * EXCLUDE (pos)
+FROM (SELECT *, row_number() OVER (PARTITION BY case_id ORDER BY ts, seq) AS pos FROM pf_ev)
+WHERE channel IS NULL OR pos = 1;
