@@ -5,24 +5,26 @@
 -- that rotations of the same cycle share one key. Order within a case: ts, then seq.
 CREATE OR REPLACE TEMP VIEW pf_rework_occurrences AS
 WITH e AS (
-    SELECT case_id, activity, ts, channel,
+    SELECT case_id, activity, ts, channel, department,
            row_number() OVER (PARTITION BY case_id ORDER BY ts, seq) AS pos
     FROM pf_ev
 ),
 r AS (
     SELECT case_id, activity, pos, channel,
+           department IS NULL OR lag(department) OVER w IS NULL
+               OR department = lag(department) OVER w          AS same_department,
            lag(pos) OVER w                                     AS prev_pos,
            (epoch_us(ts) - epoch_us(lag(ts) OVER w)) / 1e6     AS seconds
     FROM e
     WINDOW w AS (PARTITION BY case_id, activity ORDER BY pos)
 ),
 p AS (
-    SELECT r.case_id, r.activity, r.pos, r.seconds, r.channel,
+    SELECT r.case_id, r.activity, r.pos, r.seconds, r.channel, r.same_department,
            list(e.activity ORDER BY e.pos) AS path
     FROM r
     JOIN e ON e.case_id = r.case_id AND e.pos BETWEEN r.prev_pos AND r.pos
     WHERE r.prev_pos IS NOT NULL
-    GROUP BY r.case_id, r.activity, r.pos, r.seconds, r.channel
+    GROUP BY r.case_id, r.activity, r.pos, r.seconds, r.channel, r.same_department
 )
-SELECT case_id, activity, pos, seconds, channel, path, list_sort(list_distinct(path)) AS loop
+SELECT case_id, activity, pos, seconds, channel, same_department, path, list_sort(list_distinct(path)) AS loop
 FROM p;
