@@ -197,8 +197,8 @@ def print_metrics(m: dict[str, Any]) -> None:
         rows.append((f"decided within the term ({dl['term']})", _pct(dl["decided"]["share_within_term"])))
         rows.append(("open cases at risk / overdue", f"{dl['open']['at_risk']:,} / {dl['open']['overdue']:,}"))
     if ct.get("computed"):
-        rows.append(("contacts per case, mean", f"{ct['contacts']['per_case']['mean']:.2f}"))
-        rows.append(("cases with a contact while waiting", _pct(ct["while_waiting"]["share"])))
+        rows.append(("contacts per case, mean", f"{ct['contacts']['mean_per_case']:.2f}"))
+        rows.append(("cases with a contact while waiting", _pct(ct["contact_while_waiting"]["share_of_cases"])))
     conf = m["model"]["conformance"]
     rows.append(("model fitness (token replay)", f"{conf['token_replay']['log_fitness']:.3f}"))
     rows.append(("model precision", "not computed" if conf["precision"] is None else f"{conf['precision']:.3f}"))

@@ -26,7 +26,9 @@ SELECT
     CASE WHEN e.source_row IS NULL THEN s.lifecycle
          WHEN s.source_row IS NULL THEN e.lifecycle
          ELSE s.lifecycle || '+' || e.lifecycle END AS lifecycle,
-    coalesce(e.source_row, s.source_row)       AS source_row,
+    -- a paired event takes its place in source order where the work started (as pm4py's
+    -- interval conversion does): it breaks ties between equal completion times
+    coalesce(s.source_row, e.source_row)       AS source_row,
     coalesce(e.ts_date_only, s.ts_date_only)   AS ts_date_only,
     map_concat(coalesce(s.attrs, MAP {}), coalesce(e.attrs, MAP {})) AS attrs
 FROM ends e
