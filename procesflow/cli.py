@@ -121,6 +121,8 @@ def analysis_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--at-risk", type=float, default=80.0, show_default=True, metavar="PCT",
                      help="Open cases past PCT% of their term are at risk."),
         click.option("--office-hours", default="08:30-17:00", show_default=True, help="For working-time durations."),
+        click.option("--holidays", default="NL", show_default=True, metavar="COUNTRY",
+                     help="Public holidays for working time (ISO country code, or 'none')."),
         click.option("--handoff-level", type=click.Choice(["department", "resource"]), default="department",
                      show_default=True, help="Hand-offs between departments, or between people."),
         click.option("--show-resources", is_flag=True,
@@ -150,6 +152,7 @@ def build_options(kw: dict[str, Any]) -> Any:
         deadline=kw.get("deadline"), deadline_start=kw.get("deadline_start"), deadline_end=kw.get("deadline_end"),
         suspend_start=kw.get("suspend_start"), suspend_end=kw.get("suspend_end"),
         at_risk_pct=kw.get("at_risk") or 80.0, office_hours=kw.get("office_hours") or "08:30-17:00",
+        holidays_country=kw.get("holidays") or "NL",
         handoff_level=kw.get("handoff_level") or "department", show_resources=bool(kw.get("show_resources")),
     )
 
