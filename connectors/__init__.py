@@ -22,7 +22,11 @@ REGISTRY: dict[str, tuple[str, tuple[str, ...]]] = {
     "ocel": ("ocel", (".jsonocel", ".sqlite", ".sqlite3", ".json", ".xmlocel")),
 }
 
-__all__ = ["Connector", "ConnectorOptions", "Staged", "REGISTRY", "connector_for", "format_for"]
+# URL scheme -> format, for sources that are not files (databases, APIs)
+SCHEMES: dict[str, str] = {}
+
+__all__ = ["Connector", "ConnectorOptions", "Staged", "REGISTRY", "SCHEMES", "connector_for", "connector_for_url",
+           "format_for"]
 
 
 def format_for(path: Path) -> str | None:
@@ -49,5 +53,16 @@ def connector_for(path: Path, fmt: str | None = None) -> Connector:
             )
     if fmt not in REGISTRY:
         raise InputError(f"unknown --format {fmt!r}; choose one of: {', '.join(REGISTRY)}")
+    module = import_module(f"{__name__}.{REGISTRY[fmt][0]}")
+    return module.CONNECTOR
+
+
+def connector_for_url(url: str, fmt: str | None = None) -> Connector:
+    """The connector for a database or API address, from `fmt` or the address's scheme."""
+    scheme = url.split("://", 1)[0].lower()
+    fmt = fmt or SCHEMES.get(scheme)
+    if fmt is None or fmt not in REGISTRY:
+        known = ", ".join(f"{s}://" for s in sorted(SCHEMES)) or "none yet"
+        raise InputError(f"{scheme}://...: no connector for this kind of address; supported: {known}")
     module = import_module(f"{__name__}.{REGISTRY[fmt][0]}")
     return module.CONNECTOR

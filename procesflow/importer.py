@@ -95,19 +95,65 @@ def default_log_name(path: Path) -> str:
     return name
 
 
+URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
+LOG_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,99}$")
+
+
+def is_url(source: str) -> bool:
+    """A database or API address (postgresql://, sqlite:///, zgw+https://, ...), not a file."""
+    return bool(URL.match(str(source)))
+
+
+def redact_url(url: str) -> str:
+    """The address without user name, password or query-string secrets — what may be stored."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+def default_log_name_for_url(url: str, source_options: dict[str, Any]) -> str:
+    """Without --name: the table name, else the last part of the address path."""
+    from urllib.parse import urlsplit
+
+    base = source_options.get("table") or urlsplit(url).path.rstrip("/").split("/")[-1] or "log"
+    base = re.sub(r"\.(sqlite3?|db|duckdb)$", "", base)
+    return re.sub(r"[^\w\-.]+", "_", base).strip("_.") or "log"
+
+
+def check_log_name(name: str) -> str:
+    """Log names become folder names (procesflow-out/<log>): letters, digits, _ . - only."""
+    if not LOG_NAME.match(name) or name in (".", ".."):
+        raise InputError(
+            f"--name {name!r}: use letters, digits, '_', '.' and '-' only (at most 100), e.g. vergunningen_2024"
+        )
+    return name
+
+
 def import_log(store: Store, request: ImportRequest) -> ImportResult:
     """Import `request.source` into `store` as one transaction and return what happened."""
-    from procesflow.connectors import ConnectorOptions, connector_for  # noqa: PLC0415  (lazy: CLI speed)
+    from procesflow.connectors import ConnectorOptions, connector_for, connector_for_url  # noqa: PLC0415
 
     started = time.perf_counter()
-    path = Path(request.source)
-    if not path.exists():
-        raise InputError(f"{path}: file not found")
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder; give the exported log file")
-    sha = file_sha256(path)
-    name = request.name or default_log_name(path)
-    _check_name(store, name, sha, path, request.replace)
+    if is_url(request.source):
+        # databases and APIs: no file to hash; the stored source never holds credentials
+        path = None
+        sha = None
+        label = redact_url(request.source)
+        name = check_log_name(request.name or default_log_name_for_url(request.source, request.mapping.source))
+    else:
+        path = Path(request.source)
+        if not path.exists():
+            raise InputError(f"{path}: file not found")
+        if path.is_dir():
+            raise InputError(f"{path}: is a folder; give the exported log file")
+        sha = file_sha256(path)
+        label = str(path)
+        name = check_log_name(request.name or default_log_name(path))
+    _check_name(store, name, sha, label, request.replace)
 
     mapping = request.mapping
     tz = timeparse.check_tz(mapping.tz or DEFAULT_TZ)
@@ -125,12 +171,16 @@ def import_log(store: Store, request: ImportRequest) -> ImportResult:
     con = store.con
     with tempfile.TemporaryDirectory(prefix="procesflow-") as tmp:
         options.extra["workdir"] = Path(tmp)
-        readable = unpack_single(path, Path(tmp))
-        connector = connector_for(readable, request.fmt)
+        if path is None:
+            readable: Path | str = request.source
+            connector = connector_for_url(request.source, request.fmt)
+        else:
+            readable = unpack_single(path, Path(tmp))
+            connector = connector_for(readable, request.fmt)
         try:
             with store.transaction():
                 result = _run(
-                    con, connector, readable, options, request, mapping, tz, name, sha, path
+                    con, connector, readable, options, request, mapping, tz, name, sha, label
                 )
                 result.duration_s = time.perf_counter() - started
                 con.execute(
@@ -140,7 +190,7 @@ def import_log(store: Store, request: ImportRequest) -> ImportResult:
         except ProcesflowError:
             raise
         except duckdb.Error as exc:
-            raise InputError(f"{path}: cannot import ({_first_line(exc)})") from exc
+            raise InputError(f"{label}: cannot import ({_first_line(exc)})") from exc
         finally:
             _drop_temp(con)
     return result
@@ -155,14 +205,14 @@ def _run(
     mapping: Mapping,
     tz: str,
     name: str,
-    sha: str,
-    path: Path,
+    sha: str | None,
+    label: str,
 ) -> ImportResult:
     from procesflow.connectors.base import create_stage_rejects  # noqa: PLC0415
 
     create_stage_rejects(con)
     staged = connector.stage(con, readable, options)
-    label = str(path)
+    path = label  # messages name the source as the user gave it (credentials removed)
     if staged.rows_read == 0:
         raise InputError(f"{path}: no rows to import (the file holds no events)")
     resolution = resolve_roles(staged.columns, mapping, staged.role_hints, source_name=label)
@@ -289,7 +339,7 @@ def _run(
         INSERT INTO imports VALUES (?, ?, true, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
         """,
         [
-            import_id, name, str(path), sha, staged.connector, json.dumps(mapping_json), tz,
+            import_id, name, label, sha, staged.connector, json.dumps(mapping_json), tz,
             staged.rows_read, stored, rejected, datetime.now(UTC), json.dumps(quality, default=str),
         ],
     )
@@ -297,7 +347,7 @@ def _run(
         log=name,
         import_id=import_id,
         connector=staged.connector,
-        source=str(path),
+        source=label,
         rows_read=staged.rows_read,
         rows_valid=rows_valid,
         events=stored,
@@ -315,13 +365,13 @@ def _run(
     )
 
 
-def _check_name(store: Store, name: str, sha: str, path: Path, replace: bool) -> None:
+def _check_name(store: Store, name: str, sha: str | None, path: str, replace: bool) -> None:
     existing = store.con.execute(
         "SELECT source, sha256 FROM imports WHERE log = ? AND active", [name]
     ).fetchone()
     if existing is None or replace:
         return
-    if existing[1] == sha:
+    if sha is not None and existing[1] == sha:
         raise InputError(
             f"{path}: already imported as log {name!r} (same content, sha256); "
             "use --replace to import it again"
