@@ -19,8 +19,10 @@ setup: $(STAMP)
 
 demo: $(STAMP)
 	rm -f demo.duckdb
-	$(BIN)/procesflow import $(DEMO_LOG) --db demo.duckdb
-	$(BIN)/procesflow info --db demo.duckdb
+	$(BIN)/procesflow discover $(DEMO_LOG) --db demo.duckdb --out procesflow-out/demo \
+	    --deadline 8w --deadline-end "Besluit verzenden" \
+	    --suspend-start "Opschorting gestart" --suspend-end "Opschorting beëindigd"
+	@echo "open procesflow-out/demo/report.html in a browser (Dutch: add --lang nl)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -20,7 +20,7 @@ import duckdb
 from ..errors import InputError
 from ..eventlog import EventLog
 from ..options import AnalysisOptions
-from ..render.text import fmt_duration
+from ..render.text import fmt_duration, weekday_name
 from ..sqlfiles import used_params
 from .rulefile import Rule, load_rules
 from .views import build_rule_views
@@ -258,9 +258,15 @@ class _SafeFormatter(string.Formatter):
             return "–" if value is None else fmt_duration(float(value) * 86400, self.lang, words=True)
         if value is None:
             return "–"
+        if isinstance(value, str):
+            return super().format_field(weekday_name(value, self.lang), format_spec)
         if format_spec or not isinstance(value, float):
-            return super().format_field(value, format_spec)
-        return f"{value:,.1f}" if abs(value) >= 10 else f"{value:.2g}"
+            text = super().format_field(value, format_spec)
+        else:
+            text = f"{value:,.1f}" if abs(value) >= 10 else f"{value:.2g}"
+        if self.lang == "nl" and isinstance(value, int | float):  # 1,234.5 -> 1.234,5
+            text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+        return text
 
 
 def fill_template(text: str, values: dict[str, Any], lang: str = "en") -> str:

@@ -166,33 +166,31 @@ def _badges(numbers: list[int], findings: list[dict[str, Any]]) -> str:
     """Numbered badges (coloured by waste) placed beside a node, keyed to the findings list."""
     waste = {f["number"]: f["waste"] for f in findings}
     cells = "".join(
-        f'<td bgcolor="{WASTE_COLOURS.get(waste[n], "#333333")}" style="rounded">'
-        f'<font color="white" point-size="12"><b> {n} </b></font></td>'
+        f'<td bgcolor="{WASTE_COLOURS.get(waste[n], "#333333")}" style="rounded" fixedsize="true" '
+        f'width="{14 + 7 * len(str(n))}" height="18"><font color="white" point-size="11"><b>{n}</b></font></td>'
         for n in sorted(set(numbers))
     )
-    return f'<table border="0" cellborder="0" cellspacing="2" cellpadding="2"><tr>{cells}</tr></table>'
+    return f'<table border="0" cellborder="0" cellspacing="2" cellpadding="0"><tr>{cells}</tr></table>'
 
 
 def _legend_findings(findings: list[dict[str, Any]], departments: list[str], dept_fill: dict[str, str],
                      t: dict[str, str]) -> list[str]:
-    rows = [f'<tr><td colspan="2" align="left"><b>{_html(t["findings"])}</b></td></tr>']
+    rows = [f'<tr><td colspan="3" align="left"><b>{_html(t["findings"])}</b></td></tr>']
     for f in findings:
-        colour = WASTE_COLOURS.get(f["waste"], "#333333")
         rows.append(
-            f'<tr><td bgcolor="{colour}"><font color="white"><b>{f["number"]}</b></font></td>'
-            f'<td align="left">{_html(f["title"][t["lang"]])} — {_html(t["waste_" + f["waste"]])}</td></tr>'
+            f'<tr><td>{_badges([f["number"]], findings)}</td>'
+            f'<td colspan="2" align="left">{_html(f["title"][t["lang"]])} — {_html(t["waste_" + f["waste"]])}</td></tr>'
         )
     if departments:
-        rows.append(f'<tr><td colspan="2" align="left"><b>{_html(t["departments"])}</b></td></tr>')
+        rows.append(f'<tr><td colspan="3" align="left"><b>{_html(t["departments"])}</b></td></tr>')
         for dept in departments:
             marks = [f["number"] for f in findings if dept in f["elements"].get("departments", [])]
             badge = _badges(marks, findings) if marks else ""
-            rows.append(f'<tr><td bgcolor="{dept_fill[dept]}">  </td><td align="left">'
-                        f'<table border="0" cellborder="0" cellpadding="0"><tr><td>{_html(dept)}</td>'
-                        f'<td>{badge}</td></tr></table></td></tr>')
-    rows.append(f'<tr><td colspan="2" align="left"><font point-size="9">{_html(t["legend_findings"])}</font>'
-                "</td></tr>")
-    table = ('<table border="0" cellborder="1" cellspacing="0" cellpadding="4" color="#aab7b8" bgcolor="white">'
+            rows.append(f'<tr><td bgcolor="{dept_fill[dept]}" width="30"> </td>'
+                        f'<td align="left">{_html(dept)}</td><td align="left">{badge}</td></tr>')
+    rows.append(f'<tr><td colspan="3" align="left"><font point-size="9">{_html(wrap(t["legend_findings"], 90))}'
+                "</font></td></tr>")
+    table = ('<table border="0" cellborder="0" cellspacing="0" cellpadding="3" color="#aab7b8" bgcolor="white">'
              + "".join(rows) + "</table>")
     return [f'  legend [shape=plain, style="", label=<{table}>];', "  { rank=sink; end; legend; }"]
 

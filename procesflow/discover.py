@@ -1,0 +1,163 @@
+"""`procesflow discover`: from an exported log to a folder an analyst can attach to a proposal.
+
+import (or reuse) → filter → abstract for the maps → metrics → Lean rules → maps, model, charts →
+reports and JSON. Everything is written into a temporary folder next to the target and swapped in
+at the end, so a failed or interrupted run never leaves a half-written output folder, and a re-run
+replaces the previous output in one step.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .filters import FilterSpec
+from .importer import ImportRequest, ImportResult
+from .lean.engine import run_rules
+from .lean.report import findings_document
+from .metrics.summary import analyse, dfg_document
+from .options import AnalysisOptions
+from .outputs import write_json
+from .session import ensure_imported, open_log
+
+STEPS = ("import", "filter", "metrics", "rules", "maps", "model", "charts", "report")
+
+
+@dataclass
+class DiscoverResult:
+    log: str
+    folder: Path
+    files: dict[str, Path]
+    metrics: dict[str, Any]
+    findings: dict[str, Any]
+    imported: ImportResult | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def default_out(log_name: str) -> Path:
+    return Path("procesflow-out") / log_name
+
+
+def discover(
+    source: str,
+    *,
+    db: Path | None = None,
+    request: ImportRequest | None = None,
+    filters: FilterSpec | None = None,
+    options: AnalysisOptions | None = None,
+    out: Path | None = None,
+    lang: str = "en",
+    rule_dirs: list[Path] | None = None,
+    config: dict[str, Any] | None = None,
+    overrides: dict[str, dict[str, Any]] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> DiscoverResult:
+    """Run the whole analysis of `source` (a file or a log name) and write the output folder."""
+    from .render.charts import write_charts
+    from .render.graphviz import render, svg_to_pdf
+    from .render.mapdata import map_input
+    from .render.maps import findings_map, frequency_map, performance_map
+    from .render.report import write_reports
+
+    options = options or AnalysisOptions()
+    step = _Steps(progress)
+    step("import")
+    resolved = ensure_imported(source, db, request)
+    step("filter")
+    log = open_log(resolved.db, resolved.name, filters)
+    try:
+        target = Path(out) if out else default_out(resolved.name)
+        work = _fresh_work_folder(target)
+        try:
+            maps_data = map_input(log)
+            step("metrics")
+            analysis = analyse(log, options, map_dfg=maps_data.dfg)
+            step("rules")
+            run = run_rules(log, options, rule_dirs=rule_dirs, config=config, overrides=overrides)
+            findings_doc = findings_document(log, run, options)
+            step("maps")
+            files: dict[str, Path] = {}
+            for name, dot in (
+                ("map", frequency_map(maps_data, lang)),
+                ("map-performance", performance_map(maps_data, lang)),
+                ("map-findings", findings_map(maps_data, findings_doc["findings"], lang)),
+            ):
+                svg = render(dot, "svg")
+                files[f"{name}.svg"] = _write(work / f"{name}.svg", svg)
+                files[f"{name}.png"] = _write(work / f"{name}.png", render(dot, "png"))
+                files[f"{name}.dot"] = _write(work / f"{name}.dot", dot.encode("utf-8"))
+                if name == "map":
+                    files["map.pdf"] = _write(work / "map.pdf", svg_to_pdf(svg))
+            step("model")
+            from .discovery.models import export_model
+
+            for path in export_model(analysis.model, work, stem="model").values():
+                files[path.name] = path
+            step("charts")
+            charts = write_charts(work, analysis.metrics, lang)
+            files.update({p.relative_to(work).as_posix(): p for p in charts.values()})
+            step("report")
+            files["metrics.json"] = write_json(work / "metrics.json", analysis.metrics)
+            files["dfg.json"] = write_json(work / "dfg.json", dfg_document(analysis.dfg, resolved.name))
+            files["findings.json"] = write_json(work / "findings.json", findings_doc)
+            reports = write_reports(work, analysis.metrics, findings_doc, lang)
+            files.update({p.name: p for p in reports.values()})
+            _swap_in(work, target)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+    finally:
+        log.store.close()
+    step.done()
+    final = {name: target / path.relative_to(work) for name, path in files.items()}
+    return DiscoverResult(log=resolved.name, folder=target, files=final, metrics=analysis.metrics,
+                          findings=findings_doc, imported=resolved.imported, timings=step.timings)
+
+
+class _Steps:
+    """Reports each step to `progress` and times it (seconds per step, for benchmarks)."""
+
+    def __init__(self, progress: Callable[[str], None] | None) -> None:
+        self.progress = progress
+        self.timings: dict[str, float] = {}
+        self._name: str | None = None
+        self._started = 0.0
+
+    def __call__(self, name: str) -> None:
+        self.done()
+        self._name, self._started = name, time.perf_counter()
+        if self.progress:
+            self.progress(name)
+
+    def done(self) -> None:
+        if self._name is not None:
+            self.timings[self._name] = time.perf_counter() - self._started
+            self._name = None
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def _fresh_work_folder(target: Path) -> Path:
+    """An empty temporary folder beside `target` (same file system, so the final rename is atomic)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = target.parent / f".{target.name}.tmp-{os.getpid()}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    return work
+
+
+def _swap_in(work: Path, target: Path) -> None:
+    """Replace `target` by `work`: the old output disappears only once the new one is complete."""
+    old = target.parent / f".{target.name}.old-{os.getpid()}"
+    if target.exists():
+        os.replace(target, old)
+    os.replace(work, target)
+    shutil.rmtree(old, ignore_errors=True)
