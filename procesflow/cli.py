@@ -32,8 +32,8 @@ def source_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Role flags and source options shared by `import` and `discover`."""
     opts = [
         click.option("--name", help="Log name in the store (default: the file name)."),
-        click.option("--format", "fmt", type=click.Choice(["csv", "excel", "parquet", "xes", "ocel"]),
-                     help="Source kind, when the file name does not tell."),
+        click.option("--format", "fmt", type=click.Choice(["csv", "excel", "parquet", "xes", "ocel", "sql", "zgw"]),
+                     help="Source kind, when the file name or address does not tell."),
         click.option("--mapping", type=click.Path(dir_okay=False, path_type=Path),
                      help="TOML file with [roles], [time], [source] and [tags]."),
         click.option("--tz", help="Zone of timestamps without offset (default Europe/Amsterdam)."),
@@ -42,6 +42,20 @@ def source_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--encoding", help="CSV encoding (default: sniffed; utf-8, cp1252, latin-1)."),
         click.option("--sheet", help="Excel sheet name (default: the first)."),
         click.option("--object-type", help="OCEL: the object type whose objects become cases."),
+        click.option("--table", help="Database: the table (or schema.table) to read."),
+        click.option("--query", help="Database: a SELECT in the database's own SQL (run read-only)."),
+        click.option("--password-env", metavar="VAR", help="Database: environment variable holding the password "
+                     "(default PGPASSWORD)."),
+        click.option("--client-id", help="ZGW: client id the JWT is signed for."),
+        click.option("--secret-env", metavar="VAR", help="ZGW: environment variable holding the client secret "
+                     "(default ZGW_SECRET)."),
+        click.option("--zaaktype", "zaaktypen", multiple=True, metavar="URL|OMSCHRIJVING",
+                     help="ZGW: only zaken of this zaaktype (repeat for more)."),
+        click.option("--zaak-start-from", metavar="DATE", help="ZGW: only zaken with startdatum on/after DATE."),
+        click.option("--zaak-start-to", metavar="DATE", help="ZGW: only zaken with startdatum on/before DATE."),
+        click.option("--include", "zgw_include", multiple=True,
+                     type=click.Choice(["documents", "audittrail", "besluiten"]),
+                     help="ZGW: also read documents, the audit trail or besluiten (repeat for more)."),
         click.option("--strict", is_flag=True, help="Fail when any row would be rejected."),
         click.option("--dedupe", is_flag=True, help="Drop duplicate events (they are counted anyway)."),
         click.option("--replace", is_flag=True, help="Replace a log of the same name."),
@@ -71,6 +85,10 @@ def build_request(source: str, kw: dict[str, Any]) -> Any:
             k: v for k, v in (
                 ("delimiter", kw.get("delimiter")), ("encoding", kw.get("encoding")),
                 ("sheet", kw.get("sheet")), ("object_type", kw.get("object_type")),
+                ("table", kw.get("table")), ("query", kw.get("query")), ("password_env", kw.get("password_env")),
+                ("client_id", kw.get("client_id")), ("secret_env", kw.get("secret_env")),
+                ("zaaktypen", list(kw.get("zaaktypen") or ())), ("zaak_start_from", kw.get("zaak_start_from")),
+                ("zaak_start_to", kw.get("zaak_start_to")), ("include", list(kw.get("zgw_include") or ())),
             ) if v
         },
     )
@@ -209,11 +227,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 @cli.command("import")
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("source")  # a file, or an address: postgresql://, sqlite:///, zgw+https:// (kept as text)
 @db_option
 @source_options
-def import_cmd(source: Path, db: Path | None, **kw: Any) -> None:
-    """Import an exported log (CSV, Excel, Parquet, XES, OCEL) into the store."""
+def import_cmd(source: str, db: Path | None, **kw: Any) -> None:
+    """Import an exported log (CSV, Excel, Parquet, XES, OCEL), a database table/query or a ZGW API."""
     from . import console
     from .importer import import_log
 
@@ -339,6 +357,47 @@ def findings(log: str, db: Path | None, rule_dirs: tuple[Path, ...], config: Pat
     target = write_json(out_dir(out, resolved.name) / "findings.json", document)
     console.print_findings(document, lang)
     console.out.print(f"written: {target}")
+
+
+@cli.command()
+@click.argument("before")
+@click.argument("after")
+@db_option
+@filter_options
+@analysis_options
+@click.option("--lang", type=click.Choice(["en", "nl"]), default="en", show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default procesflow-out/compare-<before>-<after>).")
+def compare(before: str, after: str, db: Path | None, lang: str, out: Path | None, **kw: Any) -> None:
+    """Compare two logs (files or names): metric deltas, findings that came and went, a difference map.
+
+    The same filters and options apply to both; e.g. two periods of one log:
+    procesflow compare 2023 2024, after importing each year under its own --name.
+    """
+    from . import console
+    from .compare import compare_logs
+    from .session import ensure_imported, open_log
+
+    first, second = ensure_imported(before, db), ensure_imported(after, db)
+    filters, options = build_filters(kw), build_options(kw)
+    log_a = open_log(first.db, first.name, filters)
+    log_b = open_log(second.db, second.name, filters) if second.db != first.db else \
+        _same_store_log(log_a, second.name, filters)
+    try:
+        comparison = compare_logs(log_a, log_b, options, options, lang=lang)
+    finally:
+        log_a.store.close()
+        log_b.store.close()
+    folder = out or Path("procesflow-out") / f"compare-{first.name}-{second.name}"
+    files = comparison.write(folder)
+    console.print_comparison(comparison.document, lang)
+    console.out.print(f"written: {', '.join(str(p) for p in files.values())}")
+
+
+def _same_store_log(log: Any, name: str, filters: Any) -> Any:
+    from .eventlog import EventLog
+
+    return EventLog(log.store, name, filters)
 
 
 @cli.command()

@@ -272,3 +272,20 @@ def print_discover(result: Any, lang: str = "en") -> None:
     out.print("  " + ", ".join(sorted(result.files)))
     report = result.folder / "report.html"
     out.print(f"[bold]report: {report}[/bold]")
+
+
+def print_comparison(document: dict[str, Any], lang: str = "en") -> None:
+    from .render.comparison import _context
+
+    ctx = _context(document, lang)
+    out.print(f"[bold]{ctx['a_name']} → {ctx['b_name']}[/bold] ({ctx['a_cases']} → {ctx['b_cases']} cases)")
+    table = Table(show_edge=False)
+    for col in ("measure", "before", "after", "change"):
+        table.add_column(col, justify="left" if col == "measure" else "right")
+    for d in ctx["deltas"]:
+        style = {"better": "green", "worse": "red"}.get(d["css"], "")
+        table.add_row(d["metric"], d["a"], d["b"], f"[{style}]{d['change']}[/{style}]" if style else d["change"])
+    out.print(table)
+    for group in ctx["finding_groups"]:
+        out.print(f"{group['title']}: " + ("; ".join(f"{f['title']} ({f['detail']})" for f in group["entries"])
+                                           or ctx["w"]["none"]))

@@ -111,11 +111,11 @@ def write_reports(folder: Path | str, metrics: dict[str, Any], findings_doc: dic
     context["charts"] = [c for c in context["charts"] if c["key"] in charts]
 
     html_images: dict[str, Any] = {f"map_{k}": _map_image(p) for k, p in maps.items()}
-    html_images.update({f"chart_{k}": _data_uri(p) for k, p in charts.items()})
+    html_images.update({f"chart_{k}": data_uri(p) for k, p in charts.items()})
     md_images = {f"map_{k}": _relative(_png_beside(p), folder) for k, p in maps.items()}
     md_images.update({f"chart_{k}": _relative(_png_beside(p), folder) for k, p in charts.items()})
 
-    env = _environment()
+    env = environment()
     html = env.get_template("report.html.j2").render(**context, images=html_images)
     markdown = env.get_template("report.md.j2").render(**context, images=md_images)
     out = {"html": folder / OUTPUT_FILES["report_html"], "md": folder / OUTPUT_FILES["report_md"]}
@@ -631,7 +631,7 @@ def _map_image(path: Path) -> dict[str, Any]:
                 width = size[0] * 96 // 144 or None
             return {"src": "data:image/png;base64," + base64.b64encode(data).decode("ascii"), "width": width,
                     "landscape": landscape}
-    return {"src": _data_uri(path if svg is None else svg, is_map=True), "width": width, "landscape": landscape}
+    return {"src": data_uri(path if svg is None else svg, is_map=True), "width": width, "landscape": landscape}
 
 
 def _compact_png(png: Path) -> bytes:
@@ -672,7 +672,7 @@ def _png_size(png: Path) -> tuple[int, int]:
     return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
 
 
-def _data_uri(path: Path, is_map: bool = False) -> str:
+def data_uri(path: Path, is_map: bool = False) -> str:
     """The image as a data: URI; in a map SVG the Arimo font gets metric-compatible fallbacks."""
     path = Path(path)
     data = path.read_bytes()
@@ -701,7 +701,7 @@ def _md_text(value: Any) -> str:
 
 
 @functools.cache
-def _environment() -> Any:
+def environment() -> Any:
     import jinja2
 
     env = jinja2.Environment(
