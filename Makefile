@@ -31,6 +31,7 @@ test: $(STAMP)
 	./scripts/system-deps.sh test
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
+	cd notebooks && ../$(BIN)/pytest -q -p no:cacheprovider --nbmake .
 
 sample-logs: $(STAMP)
 	$(BIN)/python -m procesflow.sample --write-bundled sample_logs

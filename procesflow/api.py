@@ -307,7 +307,9 @@ class ProcessMap:
         return self._svg.decode("utf-8")
 
     def _repr_svg_(self) -> str:
-        return self.svg()
+        from .render.maps import svg_for_browser
+
+        return svg_for_browser(self.svg(), fit_width=True)
 
     def save(self, path: str | Path) -> Path:
         from .render.graphviz import render, svg_to_pdf

@@ -52,7 +52,7 @@ def difference_map(document: dict[str, Any], lang: str = "en") -> str:
         subtitle += f" · {hidden_edges} {w['rare_paths']}"
     lines = [
         "digraph difference {",
-        f'  graph [rankdir=TB, fontname="{FONT}", nodesep=0.35, ranksep=0.45, pad=0.3, newrank=true, '
+        f'  graph [rankdir=TB, fontname="{FONT}", nodesep=0.35, ranksep=0.45, pad="0.6,0.3", newrank=true, '
         'labelloc=t, labeljust=l, outputorder=edgesfirst];',
         f'  node [fontname="{FONT}", fontsize=11, shape=box, style="rounded,filled", fillcolor="#f4f6f7", '
         'color="#7f8c8d", penwidth=1.2, margin="0.12,0.06"];',

@@ -57,14 +57,29 @@ def render(dot_source: str, fmt: str, dpi: int = 144) -> bytes:
     return done.stdout
 
 
-def svg_to_pdf(svg: bytes) -> bytes:
-    """A vector PDF of an SVG drawing (svglib + reportlab, pure Python)."""
-    import io
+PDF_FONT_SCALE = 0.91  # DejaVu Sans (bundled with matplotlib) is about 9% wider than Arimo
 
+
+def svg_to_pdf(svg: bytes) -> bytes:
+    """A vector PDF of a map's SVG (svglib + reportlab, pure Python).
+
+    The PDF embeds DejaVu Sans (shipped with matplotlib, full Unicode: ë, é, €) at 91% of the size,
+    so text laid out for Arimo keeps fitting its boxes."""
+    import io
+    import re
+    from pathlib import Path as _Path
+
+    import matplotlib
     from reportlab.graphics import renderPDF
+    from svglib.fonts import register_font
     from svglib.svglib import svg2rlg
 
-    drawing = svg2rlg(io.BytesIO(svg))
+    fonts = _Path(matplotlib.__file__).parent / "mpl-data" / "fonts" / "ttf"
+    register_font("DejaVuSans", str(fonts / "DejaVuSans.ttf"))
+    register_font("DejaVuSans", str(fonts / "DejaVuSans-Bold.ttf"), weight="bold")
+    text = svg.decode("utf-8").replace('font-family="Arimo"', 'font-family="DejaVuSans"')
+    text = re.sub(r'font-size="([\d.]+)"', lambda m: f'font-size="{float(m.group(1)) * PDF_FONT_SCALE:.2f}"', text)
+    drawing = svg2rlg(io.BytesIO(text.encode("utf-8")))
     if drawing is None:
         raise ProcesflowError("cannot convert the map to PDF (the SVG could not be read)")
     out = io.BytesIO()

@@ -34,6 +34,19 @@ DEPARTMENT_FILLS = ["#b3cde3", "#ccebc5", "#fed9a6", "#decbe4", "#ffffcc", "#e5d
                     "#8dd3c7", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69", "#d9d9d9"]
 NEUTRAL_FILL = "#e8eef5"
 FONT = "Arimo"  # metric-compatible with Arial; bundled with graphviz-pure
+# for SVG shown in a browser, where Arimo is usually not installed: metric-compatible fallbacks
+BROWSER_FONTS = "Arimo, 'Liberation Sans', Arial, Helvetica, sans-serif"
+
+
+def svg_for_browser(svg: str, fit_width: bool = False) -> str:
+    """A map's SVG for a browser or notebook: fonts with fallbacks of the same width, and (with
+    `fit_width`) scaled to the width of its container instead of its drawn size."""
+    import re
+
+    svg = svg.replace('font-family="Arimo"', f'font-family="{BROWSER_FONTS}"')
+    if fit_width:
+        svg = re.sub(r'<svg width="[^"]*" height="[^"]*"', '<svg width="100%"', svg, count=1)
+    return svg
 
 
 @dataclass
@@ -86,7 +99,7 @@ def _build(data: MapInput, kind: str, findings: list[dict[str, Any]], lang: str)
     lines = [
         "digraph procesflow {",
         f'  graph [rankdir=TB, fontname="{FONT}", fontsize=12, nodesep=0.35, ranksep=0.45, '
-        'pad=0.3, newrank=true, labelloc=t, labeljust=l, outputorder=edgesfirst, forcelabels=true];',
+        'pad="0.6,0.3", newrank=true, labelloc=t, labeljust=l, outputorder=edgesfirst, forcelabels=true];',
         f'  node [fontname="{FONT}", fontsize=11, shape=box, style="rounded,filled", penwidth=1.2, '
         'color="#5d6d7e", margin="0.12,0.06"];',
         f'  edge [fontname="{FONT}", fontsize=9, color="#5d6d7e", arrowsize=0.7];',

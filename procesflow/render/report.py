@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .charts import CHART_DIR, CHART_NAMES
-from .maps import WASTE_COLOURS
+from .maps import WASTE_COLOURS, svg_for_browser
 from .text import (
     COMPLEXITY_LABELS,
     EVIDENCE_LABELS,
@@ -62,7 +62,6 @@ DETAILED_FINDINGS = 10  # findings shown in full; the rest in a table
 TOP_VARIANTS_TABLE = 5
 SEVERITY_COLOURS = {"high": "#c0392b", "medium": "#d35400", "low": "#7f8c8d"}
 # fonts metric-compatible with the maps' Arimo, for map SVGs shown in a browser
-MAP_FONTS = "Arimo, 'Liberation Sans', Arial, Helvetica, sans-serif"
 # a map PNG larger than this is embedded as its (smaller) SVG instead
 MAX_MAP_PNG_BYTES = 4_000_000
 
@@ -678,7 +677,7 @@ def data_uri(path: Path, is_map: bool = False) -> str:
     data = path.read_bytes()
     if path.suffix.lower() == ".svg":
         if is_map:
-            data = data.replace(b'font-family="Arimo"', f'font-family="{MAP_FONTS}"'.encode())
+            data = svg_for_browser(data.decode("utf-8")).encode("utf-8")
         return "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
     mime = "image/png" if path.suffix.lower() == ".png" else "image/jpeg"
     return f"data:{mime};base64," + base64.b64encode(data).decode("ascii")
