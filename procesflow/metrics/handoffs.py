@@ -38,7 +38,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..eventlog import EventLog
-from ..sqlfiles import quote_ident, sql_text
+from ..sqlfiles import quote_ident, render_sql, sql_text
 from .rework import _num, _record
 
 LEVELS = ("department", "resource")
@@ -48,6 +48,13 @@ def _who(level: str) -> str:
     if level not in LEVELS:
         raise InputError(f"hand-off level must be department or resource, got {level!r}")
     return quote_ident(level)
+
+
+def _runs(log: EventLog, level: str) -> str:
+    """TEMP VIEW of the runs of every case at `level` (handoffs_runs.sql); returns its name."""
+    name = f"pf_handoff_runs_{level}"
+    log.con.execute(render_sql("handoffs_runs", who=_who(level), runs=name))
+    return name
 
 
 def _prepare(log: EventLog) -> None:
@@ -73,19 +80,19 @@ def ping_pong(log: EventLog, level: str = "department", examples: int = 5) -> pd
     """Per pair: x (left and returned to), y (visited), occurrences, cases, total_s, median_s,
     mean_s (time from leaving X to returning, per occurrence), example_cases (first case ids)."""
     _prepare(log)
-    return log.df("handoffs_pingpong", {"examples": int(examples)}, who=_who(level))
+    return log.df("handoffs_pingpong", {"examples": int(examples)}, runs=_runs(log, level))
 
 
 def ping_pong_cases(log: EventLog, level: str = "department") -> pd.DataFrame:
     """Per case and pair: case_id, x, y, occurrences, seconds."""
     _prepare(log)
-    return log.df("handoffs_pingpong_cases", who=_who(level))
+    return log.df("handoffs_pingpong_cases", runs=_runs(log, level))
 
 
 def handoff_paths(log: EventLog, level: str = "department", top: int = 10) -> pd.DataFrame:
     """The most frequent chains of units (runs collapsed): path (list), handoffs, cases, share."""
     _prepare(log)
-    return log.df("handoffs_paths", {"top": int(top)}, who=_who(level))
+    return log.df("handoffs_paths", {"top": int(top)}, runs=_runs(log, level))
 
 
 def compute_handoffs(log: EventLog, level: str = "department", top_paths: int = 10,

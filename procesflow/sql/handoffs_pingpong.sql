@@ -1,32 +1,14 @@
--- Ping-pong at one level ({{who}}: department or resource column) over the filtered events.
--- The chain of a case (events with a known {{who}}, ts then seq order) is cut into runs: maximal
--- stretches of consecutive events with the same value. Every three consecutive runs X, Y, X of a
+-- Ping-pong at one level (department or resource) over the filtered events, from the runs of
+-- each case ({{runs}}, handoffs_runs.sql: maximal stretches of consecutive events with the same
+-- value). Every three consecutive runs X, Y, X of a
 -- case are one occurrence of the pair (X, Y): the work left X for Y and came back. Overlapping
 -- triples all count (X Y X Y X: two of (X, Y), one of (Y, X)).
 -- Time of an occurrence (the time spent away from X): from the completion (ts) of the last event
 -- of the first X run to the completion (ts) of the first event of the returning X run — the sum
 -- of the DFG-style transition times along the detour. example_cases: the first $examples case
 -- ids (sorted) with an occurrence of the pair.
-WITH k AS (
-    SELECT case_id, ts, seq, {{who}} AS who
-    FROM pf_handoff_ev  -- handoffs_events.sql: no contacts after the first event
-    WHERE {{who}} IS NOT NULL
-),
-f AS (
-    SELECT *,
-           CASE WHEN lag(who) OVER w IS DISTINCT FROM who THEN 1 ELSE 0 END AS new_run
-    FROM k
-    WINDOW w AS (PARTITION BY case_id ORDER BY ts, seq)
-),
-r AS (
-    SELECT *,
-           sum(new_run) OVER (PARTITION BY case_id ORDER BY ts, seq ROWS UNBOUNDED PRECEDING) AS run
-    FROM f
-),
-runs AS (
-    SELECT case_id, run, any_value(who) AS who, min(ts) AS first_ts, max(ts) AS last_ts
-    FROM r
-    GROUP BY case_id, run
+WITH runs AS (
+    SELECT * FROM {{runs}}  -- handoffs_runs.sql
 ),
 p AS (
     SELECT case_id,
