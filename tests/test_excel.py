@@ -7,13 +7,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import duckdb
 import openpyxl
 import pytest
 
 from procesflow.importer import ImportRequest, import_log
 from procesflow.roles import Mapping
 from procesflow.store import Store
+
+from .helpers import query, snapshot
 
 AMS = ZoneInfo("Europe/Amsterdam")
 OFFLINE = (
@@ -22,18 +23,8 @@ OFFLINE = (
 )
 
 
-def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    con.execute("SET TimeZone = 'UTC'")
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
-def snapshot(db: Path) -> dict[str, list[tuple]]:
-    return {t: sorted(query(db, f"SELECT * FROM {t}"), key=repr)
-            for t in ("events", "cases", "imports", "rejects")}
 
 
 def local(*args: int) -> datetime:

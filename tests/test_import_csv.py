@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
-from pathlib import Path
 
-import duckdb
 import pytest
 
 from procesflow.importer import ImportRequest, import_log
@@ -14,6 +11,7 @@ from procesflow.roles import Mapping
 from procesflow.store import Store
 
 from .conftest import write
+from .helpers import events, query, utc
 
 DUTCH_HEADER = "Zaaknummer;Activiteit;Tijdstip;Medewerker;Afdeling;Kanaal;Opmerking\r\n"
 DUTCH_ROWS = [
@@ -24,29 +22,10 @@ DUTCH_ROWS = [
 ]
 
 
-def events(db: Path, log: str | None = None) -> list[dict]:
-    con = duckdb.connect(str(db), read_only=True)
-    con.execute("SET TimeZone = 'UTC'")
-    where = "WHERE log = ?" if log else ""
-    cur = con.execute(f"SELECT * FROM events {where} ORDER BY log, case_id, ts, seq",
-                      [log] if log else [])
-    cols = [d[0] for d in cur.description]
-    rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
-    con.close()
-    return rows
 
 
-def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    con.execute("SET TimeZone = 'UTC'")
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
 
 
 def test_dutch_cp1252_export_is_detected_and_read(tmp_path, cli_run, db):

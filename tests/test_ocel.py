@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from procesflow.importer import ImportRequest, import_log
 from procesflow.roles import Mapping
 from procesflow.store import Store
+
+from .helpers import query, snapshot, utc
 
 # A small OCEL 2.0 log: orders, items and a customer; an object attribute that changes over time,
 # an event related twice to the same object (two qualifiers), offsets in the event times.
@@ -69,22 +69,10 @@ OCEL2 = {
 TYPES = ("order", "item", "customer")
 
 
-def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    con.execute("SET TimeZone = 'UTC'")
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
-def snapshot(db: Path) -> dict[str, list[tuple]]:
-    return {t: sorted(query(db, f"SELECT * FROM {t}"), key=repr)
-            for t in ("events", "cases", "imports", "rejects")}
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
 
 
 def write_json(path: Path, data: dict) -> Path:

@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -15,25 +14,15 @@ from procesflow.importer import ImportRequest, import_log
 from procesflow.roles import Mapping
 from procesflow.store import Store
 
+from .helpers import query, snapshot, utc
+
 AMS = ZoneInfo("Europe/Amsterdam")
 
 
-def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    con.execute("SET TimeZone = 'UTC'")
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
-def snapshot(db: Path) -> dict[str, list[tuple]]:
-    return {t: sorted(query(db, f"SELECT * FROM {t}"), key=repr)
-            for t in ("events", "cases", "imports", "rejects")}
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
 
 
 def typed_table() -> pa.Table:

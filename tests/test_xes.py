@@ -6,7 +6,6 @@ import gzip
 import json
 import tracemalloc
 import zipfile
-from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -16,6 +15,8 @@ from procesflow.connectors import xes
 from procesflow.connectors.base import ConnectorOptions, create_stage_rejects
 from procesflow.importer import ImportRequest, import_log
 from procesflow.store import Store
+
+from .helpers import events, query, snapshot, utc
 
 NS = 'xmlns="http://www.xes-standard.org/"'
 
@@ -70,36 +71,12 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    con.execute("SET TimeZone = 'UTC'")
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
-def events(db: Path, log: str | None = None) -> list[dict]:
-    con = duckdb.connect(str(db), read_only=True)
-    con.execute("SET TimeZone = 'UTC'")
-    where, params = ("WHERE log = ?", [log]) if log else ("", [])
-    cur = con.execute(f"SELECT * EXCLUDE (log) FROM events {where} ORDER BY case_id, ts, seq", params)
-    cols = [d[0] for d in cur.description]
-    rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
-    con.close()
-    return rows
 
 
-def snapshot(db: Path) -> dict[str, list[tuple]]:
-    """Everything the store holds, to prove a failed import changed nothing."""
-    return {
-        table: sorted(query(db, f"SELECT * FROM {table}"), key=repr)
-        for table in ("events", "cases", "imports", "rejects", "activity_tags", "store_meta")
-    }
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
 
 
 def test_standard_xes_roles_values_and_case_attributes(tmp_path, cli_run, db):

@@ -1,0 +1,40 @@
+"""Small helpers the tests share: reading a store back, independently of procesflow's own code."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+
+def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    """Rows of `sql` on the store file `db`, read-only, timestamps in UTC."""
+    con = duckdb.connect(str(db), read_only=True)
+    con.execute("SET TimeZone = 'UTC'")
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def snapshot(db: Path) -> dict[str, list[tuple]]:
+    """Everything the store holds, order-independent: equal snapshots = unchanged store."""
+    return {t: sorted(query(db, f"SELECT * FROM {t}"), key=repr) for t in ("events", "cases", "imports", "rejects")}
+
+
+def events(db: Path, log: str | None = None) -> list[dict]:
+    """The stored events as dicts, in procesflow's order (log, case, ts, seq)."""
+    con = duckdb.connect(str(db), read_only=True)
+    con.execute("SET TimeZone = 'UTC'")
+    try:
+        where = "WHERE log = ?" if log else ""
+        cur = con.execute(f"SELECT * FROM events {where} ORDER BY log, case_id, ts, seq", [log] if log else [])
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+    finally:
+        con.close()
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
