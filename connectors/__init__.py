@@ -20,10 +20,18 @@ REGISTRY: dict[str, tuple[str, tuple[str, ...]]] = {
     "parquet": ("parquet", (".parquet", ".pq")),
     "xes": ("xes", (".xes", ".xes.gz")),
     "ocel": ("ocel", (".jsonocel", ".sqlite", ".sqlite3", ".json", ".xmlocel")),
+    "sql": ("sql", ()),  # databases: postgresql://, sqlite:/// (no file endings)
+    "zgw": ("zgw", ()),  # ZGW Zaken API: zgw+https://host/zaken/api/v1
 }
 
 # URL scheme -> format, for sources that are not files (databases, APIs)
-SCHEMES: dict[str, str] = {}
+SCHEMES: dict[str, str] = {
+    "postgresql": "sql",
+    "postgres": "sql",
+    "sqlite": "sql",
+    "zgw+https": "zgw",
+    "zgw+http": "zgw",  # loopback only (tests, a local tunnel); tokens never cross a network in clear
+}
 
 __all__ = ["Connector", "ConnectorOptions", "Staged", "REGISTRY", "SCHEMES", "connector_for", "connector_for_url",
            "format_for"]

@@ -2,8 +2,10 @@
 
 Case-system exports are often `;`-separated Windows-1252 with Dutch null tokens (`n.v.t.`).
 We sniff the encoding over the whole file (streamed; a file that is not valid UTF-8 is read as
-Windows-1252, or Latin-1 when it has bytes Windows-1252 does not define) and transcode to a
-temporary UTF-8 copy when needed; the delimiter and quote come from the first 64 KiB.
+Windows-1252, or Latin-1 when it has bytes Windows-1252 does not define; a file that mixes UTF-8
+and Windows-1252 text — exports glued together from two systems — is read as UTF-8 where the bytes
+are valid UTF-8 and as Windows-1252 elsewhere, with a note) and transcode to a temporary UTF-8 copy
+when needed; the delimiter and quote come from the first 64 KiB.
 DuckDB's `read_csv` then loads the rows as text (`all_varchar`), and lines it cannot split into
 the header's columns are kept as rejects with their line and DuckDB's reason.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -31,6 +34,26 @@ NULL_TOKENS = (
     "n.v.t.", "N.v.t.", "n.v.t", "nvt", "NVT", "onbekend", "Onbekend",
 )
 DELIMITERS = (";", ",", "\t", "|")
+#: detected when a file holds both valid multi-byte UTF-8 and bytes that are not UTF-8
+MIXED = "utf-8+cp1252"
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+
+
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Decoding error handler for MIXED: the bytes that are not UTF-8 are Windows-1252 (Latin-1
+    for the five bytes Windows-1252 leaves undefined)."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start:error.end]
+    text = "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in bad)
+    return text, error.end
+
+
+codecs.register_error("procesflow-cp1252", _cp1252_fallback)
 SNIFF_BYTES = 64 * 1024
 
 
@@ -43,7 +66,12 @@ class CsvConnector:
     ) -> Staged:
         workdir = options.extra.get("workdir")
         encoding = options.encoding or detect_encoding(source)
+        if options.encoding:
+            _check_decodes(source, options.encoding)
         readable = _as_utf8(source, encoding, workdir)
+        mixed_newlines = _mixed_newlines(readable)
+        if mixed_newlines:  # DuckDB's CSV reader stops on a file with both (e.g. glued exports)
+            readable = _normalise_newlines(readable, workdir)
         sample = _read_head(readable)
         if not sample.strip():
             raise InputError(f"{source}: the file is empty")
@@ -100,6 +128,14 @@ class CsvConnector:
         con.execute(f"CREATE OR REPLACE TEMP VIEW {STAGING} AS SELECT *, {row_expr} AS __row FROM pf_csv c")
         columns = [r[0] for r in con.execute("DESCRIBE pf_csv").fetchall()]
         staged_rows = con.execute("SELECT count(*) FROM pf_csv").fetchone()[0]
+        notes = []
+        if mixed_newlines:
+            notes.append("the file mixes Windows (CRLF) and Unix (LF) line endings; they were read as one kind")
+        if encoding == MIXED:
+            notes.append(
+                "the file mixes UTF-8 and Windows-1252 text (glued exports?); each part was read in "
+                "its own encoding — check accented names, or give --encoding"
+            )
         detected = {
             "encoding": encoding,
             "delimiter": delimiter,
@@ -111,6 +147,7 @@ class CsvConnector:
             rows_read=staged_rows + bad,
             columns=columns,
             detected=detected,
+            notes=notes,
         )
 
 
@@ -131,8 +168,42 @@ def detect_encoding(path: Path) -> str:
                 decoder.decode(b"", final=True)
             return encoding
         except UnicodeDecodeError:
+            if encoding == "utf-8" and _has_utf8_multibyte(path):
+                return MIXED
             continue
     return "latin-1"
+
+
+def _check_decodes(path: Path, encoding: str) -> None:
+    """A given --encoding must fit the whole file (else DuckDB or the header reader fails later)."""
+    try:
+        decoder = codecs.getincrementaldecoder(encoding)()
+    except LookupError:
+        raise InputError(f"unknown --encoding {encoding!r}; use e.g. utf-8, cp1252, latin-1") from None
+    offset = 0
+    with open_maybe_gzip(path) as fh:
+        try:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                decoder.decode(block)
+                offset += len(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{path}: not valid {encoding} at byte {offset + max(exc.start, 0):,}; give the right "
+                "--encoding (e.g. cp1252) or leave it out to have it detected"
+            ) from None
+
+
+def _has_utf8_multibyte(path: Path) -> bool:
+    """Whether the file holds a valid multi-byte UTF-8 sequence (Windows-1252 text practically never
+    does: it would need e.g. 'Ã' followed by '©')."""
+    with open_maybe_gzip(path) as fh:
+        tail = b""
+        for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+            if _UTF8_MULTIBYTE.search(tail + block):
+                return True
+            tail = block[-3:]
+    return False
 
 
 def _as_utf8(path: Path, encoding: str, workdir: Path | None) -> Path:
@@ -143,12 +214,15 @@ def _as_utf8(path: Path, encoding: str, workdir: Path | None) -> Path:
     if workdir is None:
         raise InputError(f"{path}: internal: no work folder for transcoding")
     target = Path(workdir) / "transcoded.csv"
+    errors = "strict"
+    if encoding == MIXED:
+        encoding, errors = "utf-8", "procesflow-cp1252"
     try:
         codecs.lookup(encoding)
     except LookupError:
         raise InputError(f"unknown --encoding {encoding!r}; use e.g. utf-8, cp1252, latin-1") from None
     with open_maybe_gzip(path) as raw, target.open("w", encoding="utf-8", newline="") as out:
-        reader = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
+        reader = io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="")
         try:
             if encoding.lower() in ("utf-8", "utf8") and gz:
                 shutil.copyfileobj(reader, out, 1 << 20)
@@ -159,6 +233,34 @@ def _as_utf8(path: Path, encoding: str, workdir: Path | None) -> Path:
             raise InputError(
                 f"{path}: not valid {encoding} at byte {exc.start}; give the right --encoding"
             ) from None
+    return target
+
+
+def _mixed_newlines(path: Path) -> bool:
+    """Whether the (UTF-8) file has both CRLF and bare LF line breaks (one streamed pass)."""
+    crlf = lf = 0
+    previous_cr = False
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            pairs = block.count(b"\r\n") + (1 if previous_cr and block.startswith(b"\n") else 0)
+            crlf += pairs
+            lf += block.count(b"\n") - pairs
+            if crlf and lf:
+                return True
+            previous_cr = block.endswith(b"\r")
+    return False
+
+
+def _normalise_newlines(path: Path, workdir: Path | None) -> Path:
+    """A copy of the UTF-8 file `path` with every line break as LF (quoted values keep their breaks)."""
+    if workdir is None:
+        raise InputError(f"{path}: internal: no work folder for normalising line endings")
+    target = Path(workdir) / "newlines.csv"
+    with path.open(encoding="utf-8", errors="surrogateescape", newline=None) as src, \
+            target.open("w", encoding="utf-8", errors="surrogateescape", newline="\n") as out:
+        shutil.copyfileobj(src, out, 1 << 20)
+    if path.parent == Path(workdir):
+        path.unlink()  # a transcoded copy: not needed twice
     return target
 
 

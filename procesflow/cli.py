@@ -59,6 +59,9 @@ def source_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--strict", is_flag=True, help="Fail when any row would be rejected."),
         click.option("--dedupe", is_flag=True, help="Drop duplicate events (they are counted anyway)."),
         click.option("--replace", is_flag=True, help="Replace a log of the same name."),
+        click.option("--pseudonymize", is_flag=True, default=None,
+                     help="Store keyed pseudonyms instead of case ids, resources and columns with personal data "
+                          "(key: $PROCESFLOW_PSEUDONYM_KEY or ~/.config/procesflow/pseudonym.key)."),
     ]
     for role in reversed(ROLE_FLAGS):
         opts.append(click.option(f"--{role}", f"role_{role.replace('-', '_')}",
@@ -101,6 +104,7 @@ def build_request(source: str, kw: dict[str, Any]) -> Any:
         strict=kw.get("strict", False),
         dedupe=kw.get("dedupe", False),
         replace=kw.get("replace", False),
+        pseudonymize=bool(kw.get("pseudonymize") or mapping.pseudonymize),
     )
 
 
@@ -131,7 +135,8 @@ def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 def analysis_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """How to measure: statutory term, suspension, calendar, hand-off level."""
     opts = [
-        click.option("--deadline", metavar="DURATION", help="Statutory term, e.g. 8w, 56d, 6 weeks."),
+        click.option("--deadline", metavar="DURATION", help="Statutory term, e.g. 8w, 56d, 6 weeks; or case:ATTR for "
+                     "a term per case from a case attribute (e.g. case:doorlooptijd of a ZGW import)."),
         click.option("--deadline-start", metavar="ACTIVITY", help="Activity that starts the term (default: first)."),
         click.option("--deadline-end", metavar="ACTIVITY", help="Activity that ends it (the decision)."),
         click.option("--suspend-start", metavar="ACTIVITY", help="Activity that suspends the term."),
@@ -176,7 +181,9 @@ def build_options(kw: dict[str, Any]) -> Any:
 
 
 def out_dir(out: Path | None, log_name: str) -> Path:
-    return out if out is not None else Path("procesflow-out") / log_name
+    from .importer import check_log_name  # a log name from a crafted store must not escape procesflow-out/
+
+    return out if out is not None else Path("procesflow-out") / check_log_name(log_name)
 
 
 def open_store(db: Path | None, read_only: bool = False) -> Any:
@@ -202,6 +209,9 @@ class ProcesflowGroup(click.Group):
             click.echo("interrupted; the store is unchanged", err=True)
             ctx.exit(130)
         except Exception as exc:  # a bug, not the user's fault: say so, briefly
+            if _interrupted(exc):  # Ctrl-C inside a DuckDB query arrives as "Query interrupted"
+                click.echo("interrupted; the store is unchanged", err=True)
+                ctx.exit(130)
             if (ctx.obj or {}).get("debug"):
                 raise
             click.echo(
@@ -210,6 +220,19 @@ class ProcesflowGroup(click.Group):
                 err=True,
             )
             ctx.exit(1)
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """Whether `exc` is DuckDB's answer to Ctrl-C (its InterruptException, or a RuntimeError
+    "Query interrupted" caused by the KeyboardInterrupt)."""
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, KeyboardInterrupt) or type(seen).__name__ == "InterruptException":
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 @click.group(cls=ProcesflowGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -239,6 +262,24 @@ def import_cmd(source: str, db: Path | None, **kw: Any) -> None:
     with open_store(db) as store:
         result = import_log(store, request)
     console.print_import(result)
+
+
+@cli.command("export-ocel")
+@click.argument("name")
+@db_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write, e.g. zaken.jsonocel (OCEL 2.0 JSON).")
+@click.option("--show-resources", is_flag=True, help="Write person names (default: R001, R002, ...).")
+def export_ocel_cmd(name: str, db: Path | None, out: Path, show_resources: bool) -> None:
+    """Export a log imported from the ZGW APIs as OCEL 2.0 JSON (zaak, status, besluit, document objects)."""
+    from . import console
+    from .ocel_export import export_ocel
+
+    with open_store(db, read_only=True) as store:
+        written = export_ocel(store, name, out, show_resources=show_resources)
+    objects = ", ".join(f"{n:,} {t}" for t, n in written.objects.items())
+    console.out.print(f"written {written.path}: {written.events:,} events, objects: {objects}, "
+                      f"{written.relations:,} event-object relations")
 
 
 @cli.command()
@@ -282,9 +323,10 @@ def discover(log: str, db: Path | None, rule_dirs: tuple[Path, ...], config: Pat
     """
     from . import console
     from .discover import discover as run_discover
+    from .importer import is_url
     from .lean.engine import load_config, parse_param_flags
 
-    request = build_request(log, kw) if Path(log).is_file() else None
+    request = build_request(log, kw) if Path(log).is_file() or is_url(log) else None
     with console.progress(quiet) as progress:
         result = run_discover(
             log, db=db, request=request, filters=build_filters(kw), options=build_options(kw), out=out,

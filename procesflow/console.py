@@ -113,6 +113,14 @@ def print_info(info: dict[str, Any], as_json: bool) -> None:
     out.print(f"rows read {info['rows_read']:,}, rejected {info['rows_rejected']:,}")
     for reason, count in info["quality"].get("rejects_by_reason", {}).items():
         out.print(f"  rejected {count:,}: {reason}")
+    for found in info["quality"].get("personal_data") or []:  # see procesflow.privacy
+        kinds = ", ".join(f"{found[k]:,} {name}" for k, name in
+                          (("bsn", "likely BSNs"), ("email", "e-mail addresses"), ("phone", "phone numbers"))
+                          if found.get(k))
+        out.print(f"personal data in {found['column']!r}: {kinds}")
+    pseudonymized = (info["mapping"].get("privacy") or {}).get("pseudonymized")
+    if pseudonymized:
+        out.print("pseudonymised (keyed hashes): " + ", ".join(repr(c) for c in pseudonymized))
     print_quality(info["quality"])
 
 

@@ -8,6 +8,7 @@ replaces the previous output in one step.
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import time
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .errors import InputError
 from .filters import FilterSpec
 from .importer import ImportRequest, ImportResult
 from .lean.engine import run_rules
@@ -39,8 +41,13 @@ class DiscoverResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+MARKER = ".procesflow-output"  # in every output folder: only such a folder is ever replaced
+
+
 def default_out(log_name: str) -> Path:
-    return Path("procesflow-out") / log_name
+    from .importer import check_log_name
+
+    return Path("procesflow-out") / check_log_name(log_name)  # a name from a crafted store cannot escape
 
 
 def discover(
@@ -147,11 +154,46 @@ def _write(path: Path, data: bytes) -> Path:
 
 def _fresh_work_folder(target: Path) -> Path:
     """An empty temporary folder beside `target` (same file system, so the final rename is atomic)."""
+    target = _check_replaceable(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(target)
     work = target.parent / f".{target.name}.tmp-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
+    (work / MARKER).write_text("written by procesflow discover; the next run replaces this folder as a whole\n",
+                               encoding="utf-8")
     return work
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Temporary folders of earlier runs that were killed (their process is gone)."""
+    for stale in target.parent.glob(glob.escape(f".{target.name}.") + "*-*"):
+        kind, _, pid = stale.name.rpartition("-")
+        if not (kind.endswith((".tmp", ".old")) and pid.isdigit()) or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(stale, ignore_errors=True)
+        except OSError:  # alive but not ours, or no way to tell: leave it
+            continue
+
+
+def _check_replaceable(target: Path) -> Path:
+    """`--out` is replaced as a whole, so it must be new, empty or an earlier procesflow output —
+    never a folder of the user's own files (`--out .`, `--out ~/Documents`)."""
+    if target.name in ("", ".", "..") or target.resolve() in (Path.cwd(), Path.home(), Path(target.anchor or "/")):
+        raise InputError(f"--out {target}: give a folder of its own for the output (it is replaced as a whole)")
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise InputError(f"--out {target}: exists and is not a folder; choose another --out")
+    if target.is_dir() and any(target.iterdir()):
+        legacy = (target / "metrics.json").is_file() and (target / "report.html").is_file()
+        if not ((target / MARKER).is_file() or legacy):
+            raise InputError(
+                f"--out {target}: the folder holds files that procesflow did not write, and the output folder "
+                "is replaced as a whole; choose a new or empty folder"
+            )
+    return target
 
 
 def _swap_in(work: Path, target: Path) -> None:

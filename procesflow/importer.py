@@ -28,7 +28,7 @@ from typing import Any
 
 import duckdb
 
-from . import timeparse
+from . import privacy, timeparse
 from .errors import InputError, ProcesflowError
 from .roles import Mapping, RoleResolution, resolve_roles
 from .sqlfiles import quote_ident, quote_literal, render_sql, sql_text
@@ -36,6 +36,9 @@ from .store import Store
 from .unpack import unpack_single
 
 DEFAULT_TZ = "Europe/Amsterdam"
+#: more columns than any event log needs: the attribute map of a 10,000-column export costs
+#: seconds and gigabytes per import, so such a file is refused with a message instead
+MAX_COLUMNS = 2000
 
 
 @dataclass
@@ -49,6 +52,8 @@ class ImportRequest:
     strict: bool = False
     dedupe: bool = False
     replace: bool = False
+    #: replace case ids, resources and columns with personal data by keyed pseudonyms (procesflow.privacy)
+    pseudonymize: bool = False
 
 
 @dataclass
@@ -167,6 +172,7 @@ def import_log(store: Store, request: ImportRequest) -> ImportResult:
         object_type=src.get("object_type"),
         table=src.get("table"),
         query=src.get("query"),
+        extra=dict(src),  # connector-specific source options (password_env, client_id, zaaktypen, ...)
     )
     con = store.con
     with tempfile.TemporaryDirectory(prefix="procesflow-") as tmp:
@@ -176,7 +182,10 @@ def import_log(store: Store, request: ImportRequest) -> ImportResult:
             connector = connector_for_url(request.source, request.fmt)
         else:
             readable = unpack_single(path, Path(tmp))
-            connector = connector_for(readable, request.fmt)
+            try:
+                connector = connector_for(readable, request.fmt)
+            except ProcesflowError as exc:
+                raise _in_archive(exc, readable, path) from None
         try:
             with store.transaction():
                 result = _run(
@@ -187,8 +196,10 @@ def import_log(store: Store, request: ImportRequest) -> ImportResult:
                     "UPDATE imports SET duration_s = ? WHERE import_id = ?",
                     [result.duration_s, result.import_id],
                 )
-        except ProcesflowError:
-            raise
+        except ProcesflowError as exc:
+            raise _in_archive(exc, readable, path) from None
+        except duckdb.InterruptException:  # Ctrl-C during a query: rolled back, report as such
+            raise KeyboardInterrupt from None
         except duckdb.Error as exc:
             raise InputError(f"{label}: cannot import ({_first_line(exc)})") from exc
         finally:
@@ -215,7 +226,20 @@ def _run(
     path = label  # messages name the source as the user gave it (credentials removed)
     if staged.rows_read == 0:
         raise InputError(f"{path}: no rows to import (the file holds no events)")
+    if len(staged.columns) > MAX_COLUMNS:
+        raise InputError(
+            f"{path}: {len(staged.columns):,} columns; procesflow imports at most {MAX_COLUMNS:,} — "
+            "export only the columns you need (case, activity, timestamps and the attributes to analyse)"
+        )
     resolution = resolve_roles(staged.columns, mapping, staged.role_hints, source_name=label)
+    # personal data: found in SQL over the staged columns; pseudonymised before anything is stored
+    # (case ids that are themselves personal data always are, so that they cannot reach a report)
+    personal = privacy.detect(con, staged.columns, resolution.roles)
+    pseudonymised = None
+    if request.pseudonymize or any(f.role == "case" for f in personal):
+        pseudonymised = privacy.pseudonymise(con, staged.columns, resolution.roles, personal,
+                                             only_case=not request.pseudonymize)
+    staged.notes.extend(privacy.notes(personal, pseudonymised))
     timeparse.install_macros(con)
     ts_plan = timeparse.plan(
         con, "pf_staging", resolution.roles["timestamp"], tz, mapping.timestamp_format
@@ -312,6 +336,7 @@ def _run(
 
     quality = _quality(con, name)
     quality.update(
+        personal_data=[f.to_json() for f in personal],
         duplicates=duplicates,
         duplicates_removed=duplicates if request.dedupe else 0,
         dst_nonexistent=dst[0],
@@ -333,6 +358,12 @@ def _run(
         "mapping_file": mapping.path,
         "dedupe": request.dedupe,
         "strict": request.strict,
+        "privacy": {
+            "pseudonymize": request.pseudonymize,
+            "personal_data": [f.to_json() for f in personal],
+            "pseudonymized": pseudonymised.columns if pseudonymised else [],
+            "key_id": pseudonymised.key_id if pseudonymised else None,
+        },
     }
     con.execute(
         """
@@ -430,10 +461,13 @@ def map_expr(entries: list[tuple[str, str]]) -> str:
     if not entries:
         return "CAST(MAP {} AS MAP(VARCHAR, VARCHAR))"
     items = ", ".join(
-        f"{{'k': {quote_literal(key)}, 'v': pf_canon_value(nullif(CAST({expr} AS VARCHAR), ''))}}"
+        f"{{'k': {quote_literal(key)}, 'v': nullif(CAST({expr} AS VARCHAR), '')}}"
         for key, expr in entries
     )
-    return f"map_from_entries(list_filter([{items}], x -> x.v IS NOT NULL))"
+    # pf_canon_value once, inside the lambda: a macro call per column makes binding quadratic in the
+    # number of columns (a 2,000-column export took seconds before reading a single row)
+    return (f"map_from_entries(list_transform(list_filter([{items}], x -> x.v IS NOT NULL), "
+            "x -> {'k': x.k, 'v': pf_canon_value(x.v)}))")
 
 
 def _case_attributes_sql(columns: list[str]) -> str:
@@ -486,6 +520,13 @@ def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
     for kind, names in (("VIEW", views), ("TABLE", tables)):
         for (name,) in names:
             con.execute(f"DROP {kind} IF EXISTS {quote_ident(name)}")
+
+
+def _in_archive(exc: ProcesflowError, readable: Path | str, path: Path | None) -> ProcesflowError:
+    """The error with the temporary path of a log extracted from a zip replaced by the zip's name."""
+    if path is None or str(readable) == str(path) or str(readable) not in str(exc):
+        return exc
+    return type(exc)(str(exc).replace(str(readable), f"{path} ({Path(readable).name} in it)"))
 
 
 def _first_line(exc: BaseException) -> str:

@@ -51,7 +51,7 @@ def parse_office_hours(text: str) -> tuple[time, time]:
 class AnalysisOptions:
     """How to measure. Everything has a default that works on a plain log."""
 
-    deadline: str | None = None  # statutory term, e.g. "8w"; None = no deadline analysis
+    deadline: str | None = None  # statutory term, e.g. "8w", or "case:ATTR" (per case); None = no deadline analysis
     deadline_start: str | None = None  # activity that starts the clock (default: first event)
     deadline_end: str | None = None  # activity that stops it (default: last event of the case)
     suspend_start: str | None = None  # activity that suspends the clock
@@ -67,8 +67,10 @@ class AnalysisOptions:
     noise_threshold: float = 0.2  # inductive miner (IMf) noise threshold
 
     def __post_init__(self) -> None:
-        if self.deadline is not None:
+        if self.deadline is not None and self.deadline_attribute is None:
             parse_duration(self.deadline)
+        if self.deadline_attribute == "":
+            raise InputError("--deadline case:ATTRIBUTE needs the name of a case attribute, e.g. case:doorlooptijd")
         if (self.suspend_start is None) != (self.suspend_end is None):
             raise InputError("--suspend-start and --suspend-end go together; give both or neither")
         if not 0 < self.at_risk_pct <= 100:
@@ -83,5 +85,36 @@ class AnalysisOptions:
             raise InputError(f"--noise must be between 0 and 1, got {self.noise_threshold}")
 
     @property
+    def deadline_attribute(self) -> str | None:
+        """For `--deadline case:ATTR` (a term per case, e.g. the ZGW zaaktype doorlooptijd): ATTR."""
+        text = (self.deadline or "").strip()
+        return text[5:].strip() if text.lower().startswith("case:") else None
+
+    @property
     def deadline_seconds(self) -> float | None:
-        return parse_duration(self.deadline).total_seconds() if self.deadline else None
+        """The one term for all cases, in seconds; None without a term or with a term per case."""
+        if not self.deadline or self.deadline_attribute is not None:
+            return None
+        return parse_duration(self.deadline).total_seconds()
+
+
+_ISO_DURATION = re.compile(
+    r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$"
+)
+
+
+def parse_term(text: str | None) -> tuple[int, int, int] | None:
+    """A per-case term as (months, days, microseconds): ISO 8601 (P8W, P56D, P1M14D, PT36H) or a
+    procesflow duration (8w, 56d); None when `text` is neither. Months stay calendar months."""
+    if text is None or not str(text).strip():
+        return None
+    text = str(text).strip()
+    m = _ISO_DURATION.match(text.upper())
+    if m:
+        y, mo, w, d, h, mi, sec = m.groups()
+        micros = round((int(h or 0) * 3600 + int(mi or 0) * 60 + float((sec or "0").replace(",", "."))) * 1e6)
+        return int(y or 0) * 12 + int(mo or 0), int(w or 0) * 7 + int(d or 0), micros
+    try:
+        return 0, 0, round(parse_duration(text).total_seconds() * 1e6)
+    except InputError:
+        return None

@@ -83,6 +83,7 @@ class Mapping:
     tags: dict[str, list[str]] = field(default_factory=dict)
     source: dict[str, Any] = field(default_factory=dict)  # delimiter, encoding, sheet, ...
     path: str | None = None
+    pseudonymize: bool | None = None  # [privacy] pseudonymize = true (see procesflow.privacy)
 
     def merged_with(self, overrides: Mapping) -> Mapping:
         """This mapping with everything `overrides` sets taking precedence (flags over file)."""
@@ -94,6 +95,7 @@ class Mapping:
             tags={**self.tags, **overrides.tags},
             source={**self.source, **overrides.source},
             path=overrides.path or self.path,
+            pseudonymize=overrides.pseudonymize if overrides.pseudonymize is not None else self.pseudonymize,
         )
 
 
@@ -123,7 +125,11 @@ def load_mapping(path: str | Path) -> Mapping:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: not a valid TOML mapping file ({exc})") from None
 
-    _only(path, "", data, {"roles", "time", "source", "tags"})
+    _only(path, "", data, {"roles", "time", "source", "tags", "privacy"})
+    privacy = data.get("privacy", {})
+    _only(path, "privacy", privacy, {"pseudonymize"})
+    if not isinstance(privacy.get("pseudonymize", False), bool):
+        raise InputError(f"{path}: [privacy] pseudonymize must be true or false")
     roles = data.get("roles", {})
     _only(path, "roles", roles, set(ROLES))
     for role, column in roles.items():
@@ -133,7 +139,10 @@ def load_mapping(path: str | Path) -> Mapping:
     _only(path, "time", time, {"tz", "format", "start_format"})
     source = data.get("source", {})
     _only(path, "source", source, {"delimiter", "encoding", "quote", "null", "sheet",
-                                   "object_type", "table", "query"})
+                                   "object_type", "table", "query", "password_env",
+                                   # ZGW (connectors/zgw.py)
+                                   "client_id", "secret_env", "user_id", "zaaktypen",
+                                   "zaak_start_from", "zaak_start_to", "include"})
     tags = data.get("tags", {})
     _only(path, "tags", tags, set(TAGS))
     for tag, activities in tags.items():
@@ -147,6 +156,7 @@ def load_mapping(path: str | Path) -> Mapping:
         tags={k: list(v) for k, v in tags.items()},
         source=dict(source),
         path=str(path),
+        pseudonymize=privacy.get("pseudonymize"),
     )
 
 

@@ -7,13 +7,14 @@ runs on a read-only connection, so nothing an analysis or a rule does can change
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import StoreError
+from .errors import InputError, StoreError
 from .eventlog import EventLog
 from .filters import FilterSpec
-from .importer import ImportRequest, ImportResult, file_sha256, import_log
+from .importer import ImportRequest, ImportResult, default_log_name_for_url, file_sha256, import_log, is_url
 from .store import Store, default_db_path
 
 
@@ -28,6 +29,15 @@ def ensure_imported(arg: str, db: Path | None, request: ImportRequest | None = N
     """Import `arg` if it is a file not yet in the store; return the store path and the log name."""
     db = Path(db) if db else default_db_path()
     path = Path(arg)
+    if is_url(arg):  # a database or API: the log of that name is reused unless --replace reads it again
+        request = request or ImportRequest(source=arg)
+        request.source = arg
+        with Store(db) as store:
+            name = request.name or default_log_name_for_url(arg, request.mapping.source)
+            if not request.replace and name in store.log_names():
+                return Resolved(db, name, None)
+            result = import_log(store, request)
+        return Resolved(db, result.log, result)
     if path.is_file():
         request = request or ImportRequest(source=str(path))
         request.source = str(path)
@@ -35,6 +45,11 @@ def ensure_imported(arg: str, db: Path | None, request: ImportRequest | None = N
             if not request.replace:
                 existing = store.find_import_by_sha(file_sha256(path))
                 if existing and (request.name is None or request.name == existing):
+                    if request.pseudonymize and not _pseudonymized(store, existing):
+                        raise InputError(
+                            f"{path}: already imported as log {existing!r} without --pseudonymize; "
+                            "add --replace to import it again with pseudonyms"
+                        )
                     return Resolved(db, existing, None)
             result = import_log(store, request)
         return Resolved(db, result.log, result)
@@ -46,6 +61,11 @@ def ensure_imported(arg: str, db: Path | None, request: ImportRequest | None = N
     with Store(db, read_only=True) as store:
         name = store.require_log(arg)
     return Resolved(db, name, None)
+
+
+def _pseudonymized(store: Store, log: str) -> bool:
+    mapping = json.loads(str(store.active_import(log)["mapping"]))
+    return bool((mapping.get("privacy") or {}).get("pseudonymize"))
 
 
 def open_log(db: Path, name: str, filters: FilterSpec | None = None) -> EventLog:

@@ -19,16 +19,20 @@ def sql_text(name: str) -> str:
     return resources.files("procesflow.sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")
 
 
+_PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
+
+
 def render_sql(name: str, **parts: str) -> str:
     """`sql_text(name)` with each `{{key}}` replaced by `parts[key]` (SQL fragments built by the
-    engine from quoted identifiers); an unfilled placeholder is a bug and raises KeyError."""
+    engine from quoted identifiers); an unfilled placeholder is a bug and raises KeyError.
+
+    One pass over the template: text that was filled in is never scanned again, so a column named
+    `{{attrs}}` or `{{start_name}}` in a crafted file stays a harmless quoted name."""
     text = sql_text(name)
-    for key, value in parts.items():
-        text = text.replace("{{" + key + "}}", value)
-    if "{{" in text:
-        start = text.index("{{")
-        raise KeyError(f"{name}.sql: placeholder {text[start:text.index('}}', start) + 2]} not filled")
-    return text
+    missing = sorted({key for key in _PLACEHOLDER.findall(text) if key not in parts})
+    if missing:
+        raise KeyError(f"{name}.sql: placeholder {{{{{missing[0]}}}}} not filled")
+    return _PLACEHOLDER.sub(lambda m: parts[m.group(1)], text)
 
 
 def quote_ident(name: str) -> str:

@@ -1,8 +1,12 @@
 """Compressed inputs, read with bounds so that a zip or gzip bomb cannot fill the disk or memory.
 
-Limits (documented in the README, section "Security"): decompressed data may be at most
-`MAX_RATIO` times the compressed size (for outputs above 100 MB) and at most `MAX_BYTES` in total;
-both can be raised with the environment variables PROCESFLOW_MAX_RATIO and PROCESFLOW_MAX_BYTES.
+Limits (documented in the README, section "Privacy and security", and docs/bad-inputs.md):
+decompressed data may be at most `MAX_RATIO` times the compressed size (for outputs above 100 MB)
+and at most `MAX_BYTES` in total; both can be changed with the environment variables
+PROCESFLOW_MAX_RATIO and PROCESFLOW_MAX_BYTES (read at each import). Deflate cannot compress more
+than about 1032:1, so the ratio must stay well below that to catch a bomb early; real event logs
+compress 10-50:1. A compressed file inside a zip is bounded by the size of the outer zip, so
+nesting does not multiply the limits.
 """
 
 from __future__ import annotations
@@ -18,9 +22,12 @@ from typing import BinaryIO
 
 from .errors import InputError
 
-MAX_RATIO = int(os.environ.get("PROCESFLOW_MAX_RATIO", "1000"))
-MAX_BYTES = int(os.environ.get("PROCESFLOW_MAX_BYTES", str(50 * 1024**3)))
+MAX_RATIO = 200  # default of PROCESFLOW_MAX_RATIO
+MAX_BYTES = 50 * 1024**3  # default of PROCESFLOW_MAX_BYTES
 _RATIO_FLOOR = 100 * 1024**2
+#: files extracted from a zip -> the size of that zip, so that their own decompression is bounded
+#: by what the user actually gave (a .csv.gz inside a .zip)
+_ORIGIN_SIZE: dict[str, int] = {}
 
 
 class BoundedReader(io.RawIOBase):
@@ -55,8 +62,31 @@ class BoundedReader(io.RawIOBase):
         super().close()
 
 
+def _env_limit(name: str, default: int) -> int:
+    text = os.environ.get(name)
+    if text is None or not text.strip():
+        return default
+    try:
+        value = int(text.strip().replace("_", ""))
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise InputError(f"{name}={text!r}: give a positive whole number (default {default})")
+    return value
+
+
+def limits() -> tuple[int, int]:
+    """(ratio, total bytes) in force: the environment variables, else the defaults."""
+    return _env_limit("PROCESFLOW_MAX_RATIO", MAX_RATIO), _env_limit("PROCESFLOW_MAX_BYTES", MAX_BYTES)
+
+
 def unpacked_limit(compressed_size: int) -> int:
-    return min(MAX_BYTES, max(_RATIO_FLOOR, MAX_RATIO * max(compressed_size, 1)))
+    ratio, total = limits()
+    return min(total, max(_RATIO_FLOOR, ratio * max(compressed_size, 1)))
+
+
+def _compressed_size(path: Path) -> int:
+    return _ORIGIN_SIZE.get(str(path), path.stat().st_size)
 
 
 def open_maybe_gzip(path: Path) -> BinaryIO:
@@ -66,7 +96,7 @@ def open_maybe_gzip(path: Path) -> BinaryIO:
     if magic == b"\x1f\x8b":
         inner = gzip.open(path, "rb")  # noqa: SIM115  (closed by the returned reader)
         return io.BufferedReader(  # type: ignore[return-value]
-            BoundedReader(inner, unpacked_limit(path.stat().st_size), str(path)), 1 << 20
+            BoundedReader(inner, unpacked_limit(_compressed_size(path)), str(path)), 1 << 20
         )
     return path.open("rb")
 
@@ -92,8 +122,17 @@ def unpack_single(path: Path, workdir: Path) -> Path:
             )
         member = members[0]
         # the member's own name decides the format; never use its path (zip-slip)
-        target = workdir / Path(member.filename).name
+        name = Path(member.filename.replace("\\", "/")).name
+        if name.lower().endswith(".zip"):
+            raise InputError(f"{path}: holds another zip ({name}); extract it and import the log inside")
+        if not name or name in (".", ".."):
+            raise InputError(f"{path}: the zip member has no usable file name ({member.filename!r})")
+        target = workdir / name
         limit = unpacked_limit(path.stat().st_size)
-        with archive.open(member) as raw, target.open("wb") as out:
-            shutil.copyfileobj(BoundedReader(raw, limit, str(path)), out, 1 << 20)
+        try:
+            with archive.open(member) as raw, target.open("wb") as out:
+                shutil.copyfileobj(BoundedReader(raw, limit, str(path)), out, 1 << 20)
+        except (RuntimeError, NotImplementedError) as exc:  # encrypted member, unknown compression
+            raise InputError(f"{path}: cannot extract {name} ({exc}); extract it yourself") from None
+        _ORIGIN_SIZE[str(target)] = path.stat().st_size
     return target

@@ -3,6 +3,7 @@
 # Used by `make` and `.ci/run`; needs root or sudo when something is missing.
 #   python3-venv  creating the virtual environment (Debian splits it off)
 #   chromium      the headless-browser test of report.html
+#   postgresql    the SQL connector's tests start a throwaway server (scripts/postgres-test-server.sh)
 # Graphviz is NOT needed: maps are laid out by the pip-installed graphviz-pure.
 set -euo pipefail
 what="${1:-test}"
@@ -10,6 +11,7 @@ need=()
 python3 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv)
 if [ "$what" = "test" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need+=(postgresql)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "installing system packages: ${need[*]}"
@@ -17,5 +19,9 @@ if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sud
   echo "error: need root or sudo to install ${need[*]} (apt-get install -y ${need[*]})" >&2; exit 2
 fi
 export DEBIAN_FRONTEND=noninteractive
+if [[ " ${need[*]} " == *" postgresql "* ]]; then  # only the binaries: no system cluster to start
+  $sudo mkdir -p /etc/postgresql-common/createcluster.d
+  echo "create_main_cluster = false" | $sudo tee /etc/postgresql-common/createcluster.d/procesflow.conf >/dev/null
+fi
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -24,12 +24,14 @@ def snapshot(db: Path) -> dict[str, list[tuple]]:
 
 
 def events(db: Path, log: str | None = None) -> list[dict]:
-    """The stored events as dicts, in procesflow's order (log, case, ts, seq)."""
+    """The stored events as dicts, in procesflow's order (log, case, ts, seq); with `log` given,
+    the log column is left out so that two logs' events can be compared."""
     con = duckdb.connect(str(db), read_only=True)
     con.execute("SET TimeZone = 'UTC'")
     try:
         where = "WHERE log = ?" if log else ""
-        cur = con.execute(f"SELECT * FROM events {where} ORDER BY log, case_id, ts, seq", [log] if log else [])
+        columns = "* EXCLUDE (log)" if log else "*"
+        cur = con.execute(f"SELECT {columns} FROM events {where} ORDER BY log, case_id, ts, seq", [log] if log else [])
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
     finally:

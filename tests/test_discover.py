@@ -128,3 +128,28 @@ def test_failed_discover_leaves_the_old_output(sample_out, monkeypatch):
     assert result.exit_code == 1 and "internal error" in result.stderr
     assert sorted(p.name for p in out.iterdir()) == before
     assert not list(out.parent.glob(".out.tmp-*"))
+
+
+def test_discover_reads_a_database_address(tmp_path):
+    import sqlite3
+
+    from click.testing import CliRunner
+
+    from procesflow.cli import cli
+
+    db_file = tmp_path / "zaken.db"
+    with sqlite3.connect(db_file) as con:
+        con.execute("CREATE TABLE statussen (zaak TEXT, status TEXT, gezet_op TEXT)")
+        rows = [(f"Z{i}", status, f"2024-03-{day:02d} 10:00:00")
+                for i in range(1, 6) for status, day in (("Ontvangen", i), ("In behandeling", i + 2),
+                                                        ("Afgehandeld", i + 9))]
+        con.executemany("INSERT INTO statussen VALUES (?, ?, ?)", rows)
+    out = tmp_path / "out"
+    args = ["discover", f"sqlite:///{db_file}", "--table", "statussen", "--case", "zaak", "--activity", "status",
+            "--timestamp", "gezet_op", "--db", str(tmp_path / "s.duckdb"), "--out", str(out), "--quiet"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output + result.stderr
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert (metrics["log"]["cases"], metrics["log"]["events"], metrics["log"]["variants"]) == (5, 15, 1)
+    again = CliRunner().invoke(cli, args)  # the second run reuses the imported log
+    assert again.exit_code == 0 and "imported" not in again.output

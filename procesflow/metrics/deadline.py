@@ -15,7 +15,11 @@ Definitions (per case, case order = ts, then source order):
   the log's last timestamp. Only the part between clock start and stop counts;
 * **net time** = (stop - clock start) - suspended time, in calendar time (statutory terms run in
   calendar days). The term is `options.deadline` ("8w" = 56 days) as an exact duration; the
-  Algemene termijnenwet extension of a term that ends on a weekend or holiday is *not* applied;
+  Algemene termijnenwet extension of a term that ends on a weekend or holiday is *not* applied.
+  With `deadline = "case:ATTR"` every case has its own term, from its case attribute ATTR (an ISO
+  8601 duration such as the ZGW zaaktype `doorlooptijd`, P8W / P1M14D, or 8w / 56d): days and
+  weeks are exact durations, months calendar months from the clock start; cases without a usable
+  value are `no_term` and, like `no_start`, left out of every figure;
 * **decided** cases are `within` (net time <= term) or `late` (late by net time - term);
 * **open** cases (no decision yet) are measured at the log's last timestamp (of the whole log, not
   of the filtered cases — the moment of the extract): `overdue` when the net time exceeds the
@@ -31,7 +35,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..eventlog import EventLog
-from ..options import AnalysisOptions
+from ..options import AnalysisOptions, parse_term
 from ..sqlfiles import sql_text
 from .timing import HISTOGRAM_BINS, distribution, histogram, jsonable, records
 
@@ -46,7 +50,11 @@ def compute_deadline(log: EventLog, options: AnalysisOptions | None = None,
         return {"computed": False, "reason": NO_DEADLINE}
     ref_ts = _prepare(log, options)
     counts = dict(log.con.execute("SELECT status, count(*) FROM pf_deadline_case GROUP BY status").fetchall())
-    n = {k: int(counts.get(k, 0)) for k in ("no_start", "within", "late", "running", "at_risk", "overdue")}
+    n = {k: int(counts.get(k, 0)) for k in ("no_start", "no_term", "within", "late", "running", "at_risk",
+                                            "overdue")}
+    term_s = options.deadline_seconds
+    if options.deadline_attribute is not None:  # one figure for reports and charts: the median term
+        term_s = log.con.execute("SELECT median(term_s) FROM pf_deadline_case WHERE term_s IS NOT NULL").fetchone()[0]
     decided = n["within"] + n["late"]
     open_ = n["running"] + n["at_risk"] + n["overdue"]
     susp = log.con.execute(
@@ -57,7 +65,13 @@ def compute_deadline(log: EventLog, options: AnalysisOptions | None = None,
     result: dict[str, Any] = {
         "computed": True,
         "term": options.deadline,
-        "term_s": options.deadline_seconds,
+        "term_s": term_s,
+        "term_per_case": None if options.deadline_attribute is None else {
+            "attribute": options.deadline_attribute,
+            "cases_without_term": n["no_term"],
+            "term_s": distribution(log, "pf_deadline_case", "term_s", "term_s IS NOT NULL"),
+            "note": "term_s above is the median of the cases' terms",
+        },
         "clock": {
             "start": options.deadline_start or "first event of the case",
             "end": options.deadline_end or "last event of the case",
@@ -119,6 +133,7 @@ def deadline_cases(log: EventLog, options: AnalysisOptions) -> pd.DataFrame:
 def _prepare(log: EventLog, options: AnalysisOptions) -> Any:
     """Check the activity names and build TEMP TABLE pf_deadline_case; returns the reference instant."""
     _check_activities(log, options)
+    _case_terms(log, options)
     ref_ts = log.con.execute("SELECT max(ts) FROM events WHERE log = ?", [log.name]).fetchone()[0]
     log.con.execute(sql_text("deadline_cases"), {
         "start_act": options.deadline_start,
@@ -130,6 +145,41 @@ def _prepare(log: EventLog, options: AnalysisOptions) -> Any:
         "ref_ts": ref_ts,
     })
     return ref_ts
+
+
+def _case_terms(log: EventLog, options: AnalysisOptions) -> None:
+    """TEMP TABLE pf_case_term(case_id, months, days, micros): the terms of `--deadline case:ATTR`
+    (empty for one term for all cases)."""
+    import pyarrow as pa
+
+    rows: list[tuple[str, int, int, int]] = []
+    attribute = options.deadline_attribute
+    if attribute is not None:
+        values = log.con.execute(
+            "SELECT case_id, attrs[$attr] FROM cases WHERE log = $log AND attrs IS NOT NULL",
+            {"attr": attribute, "log": log.name}).fetchall()
+        for case_id, text in values:
+            term = parse_term(text)
+            if term is not None and any(term):
+                rows.append((case_id, *term))
+        if not rows:
+            known = sorted({k for (keys,) in log.con.execute(
+                "SELECT map_keys(attrs) FROM cases WHERE log = ?", [log.name]).fetchall() for k in keys or []})
+            raise InputError(
+                f"--deadline case:{attribute}: no case of log {log.name!r} has a duration in case attribute "
+                f"{attribute!r}; case attributes: " + (", ".join(known[:30]) or "none")
+            )
+    table = pa.table({
+        "case_id": pa.array([r[0] for r in rows], pa.string()),
+        "months": pa.array([r[1] for r in rows], pa.int32()),
+        "days": pa.array([r[2] for r in rows], pa.int32()),
+        "micros": pa.array([r[3] for r in rows], pa.int64()),
+    })
+    log.con.register("pf_case_term_rows", table)
+    try:
+        log.con.execute("CREATE OR REPLACE TEMP TABLE pf_case_term AS SELECT * FROM pf_case_term_rows")
+    finally:
+        log.con.unregister("pf_case_term_rows")
 
 
 def _check_activities(log: EventLog, options: AnalysisOptions) -> None:

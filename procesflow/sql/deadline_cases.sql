@@ -1,7 +1,8 @@
 -- The statutory term per case (TEMP TABLE pf_deadline_case); definitions in
 -- procesflow/metrics/deadline.py. Parameters: $start_act, $end_act, $susp_start, $susp_end
--- (activity names or NULL), $term_s (the term in seconds), $at_risk (share of the term, 0..1)
--- and $ref_ts (the log's last timestamp: "now" for cases still open).
+-- (activity names or NULL), $term_s (the term in seconds, or NULL for a term per case: TEMP TABLE
+-- pf_case_term(case_id, months, days, micros), added to the clock start), $at_risk (share of the
+-- term, 0..1) and $ref_ts (the log's last timestamp: "now" for cases still open).
 -- Case order is (ts, seq); `pos` is the event's place in it.
 CREATE OR REPLACE TEMP TABLE pf_deadline_case AS
 WITH ev AS (
@@ -74,27 +75,34 @@ net AS (
            coalesce(u.suspended_s, 0)                                                      AS suspended_s,
            coalesce(u.suspensions, 0)                                                      AS suspensions,
            coalesce(u.unclosed, 0)                                                         AS unclosed_suspensions,
-           (epoch_us(t.stop_ts) - epoch_us(t.start_ts)) / 1e6 - coalesce(u.suspended_s, 0) AS net_s
+           (epoch_us(t.stop_ts) - epoch_us(t.start_ts)) / 1e6 - coalesce(u.suspended_s, 0) AS net_s,
+           CASE WHEN k.case_id IS NOT NULL
+                THEN (epoch_us(t.start_ts + to_months(k.months) + to_days(k.days) + to_microseconds(k.micros))
+                      - epoch_us(t.start_ts)) / 1e6
+                ELSE CAST($term_s AS DOUBLE) END                                           AS term_s
     FROM cases c
     LEFT JOIN stop t ON t.case_id = c.case_id
     LEFT JOIN susp u ON u.case_id = c.case_id
+    LEFT JOIN pf_case_term k ON k.case_id = c.case_id
 )
 SELECT case_id,
        CASE WHEN start_ts IS NULL THEN 'no_start'
+            WHEN term_s IS NULL THEN 'no_term'
             WHEN end_ts IS NOT NULL THEN 'decided' ELSE 'open' END                     AS state,
        CASE WHEN start_ts IS NULL THEN 'no_start'
-            WHEN end_ts IS NOT NULL AND net_s <= $term_s THEN 'within'
+            WHEN term_s IS NULL THEN 'no_term'
+            WHEN end_ts IS NOT NULL AND net_s <= term_s THEN 'within'
             WHEN end_ts IS NOT NULL THEN 'late'
-            WHEN net_s > $term_s THEN 'overdue'
-            WHEN net_s >= $at_risk * $term_s THEN 'at_risk'
+            WHEN net_s > term_s THEN 'overdue'
+            WHEN net_s >= $at_risk * term_s THEN 'at_risk'
             ELSE 'running' END                                                          AS status,
        start_ts                                                                         AS clock_start,
        end_ts                                                                           AS decision_ts,
        stop_ts                                                                          AS clock_stop,
        elapsed_s, suspended_s, suspensions, unclosed_suspensions, net_s,
-       CAST($term_s AS DOUBLE)                                                          AS term_s,
-       net_s / $term_s                                                                  AS term_share,
-       CASE WHEN net_s > $term_s THEN net_s - $term_s END                               AS late_s,
-       CAST($term_s AS DOUBLE) - net_s                                                  AS remaining_s
+       term_s,
+       net_s / term_s                                                                   AS term_share,
+       CASE WHEN net_s > term_s THEN net_s - term_s END                                 AS late_s,
+       term_s - net_s                                                                   AS remaining_s
 FROM net
 ORDER BY case_id;

@@ -57,17 +57,31 @@ CREATE OR REPLACE TEMP MACRO pf_parse_epoch(v) AS (
              THEN make_timestamptz(TRY_CAST(trim(v) AS BIGINT) * 1000)
     END);
 
--- Wall-clock TIMESTAMP `l` in zone `tz` -> the UTC instant (fold=0, see above).
+-- Wall-clock TIMESTAMP `l` in zone `tz` -> the UTC instant (fold=0, see above), for any size of
+-- change (1 hour, Lord Howe's 30 minutes, Troll's 2 hours): the two candidates are `l` read with the
+-- UTC offset in force 3 hours before and 3 hours after; the one with the earlier offset wins unless
+-- only the later one gives `l` back (an overlap then yields the first occurrence, a gap the offset
+-- before the change — Python's zoneinfo with fold=0, checked minute by minute in the tests).
+CREATE OR REPLACE TEMP MACRO pf_utc_offset(i, tz) AS (timezone(tz, i) - timezone('UTC', i));
+
+CREATE OR REPLACE TEMP MACRO pf_local_candidate(l, tz, shift) AS
+    timezone('UTC', l - pf_utc_offset(timezone(tz, l) + shift, tz));
+
+-- (`l` is bound once through a one-element list: a macro argument used ten times would be the
+-- whole parsing expression ten times)
 CREATE OR REPLACE TEMP MACRO pf_local_to_utc(l, tz) AS (
-    CASE WHEN timezone(tz, timezone(tz, l) - INTERVAL 1 HOUR) = l
-         THEN timezone(tz, l) - INTERVAL 1 HOUR
-         ELSE timezone(tz, l) END);
+    list_transform([l], x ->
+        CASE WHEN timezone(tz, pf_local_candidate(x, tz, INTERVAL '-3 hours')) = x
+                  OR timezone(tz, pf_local_candidate(x, tz, INTERVAL '3 hours')) <> x
+             THEN pf_local_candidate(x, tz, INTERVAL '-3 hours')
+             ELSE pf_local_candidate(x, tz, INTERVAL '3 hours') END)[1]);
 
 CREATE OR REPLACE TEMP MACRO pf_is_nonexistent(l, tz) AS (timezone(tz, timezone(tz, l)) <> l);
 
 CREATE OR REPLACE TEMP MACRO pf_is_ambiguous(l, tz) AS (
-    timezone(tz, timezone(tz, l) - INTERVAL 1 HOUR) = l
-    OR timezone(tz, timezone(tz, l) + INTERVAL 1 HOUR) = l);
+    timezone(tz, pf_local_candidate(l, tz, INTERVAL '-3 hours')) = l
+    AND timezone(tz, pf_local_candidate(l, tz, INTERVAL '3 hours')) = l
+    AND pf_local_candidate(l, tz, INTERVAL '-3 hours') <> pf_local_candidate(l, tz, INTERVAL '3 hours'));
 
 -- Any text timestamp -> instant. Offsets win, then epoch numbers, then wall-clock time in tz.
 CREATE OR REPLACE TEMP MACRO pf_parse_text(v, tz, dayfirst) AS (
@@ -85,3 +99,11 @@ CREATE OR REPLACE TEMP MACRO pf_canon_value(v) AS (
     CASE WHEN regexp_full_match(v, '\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}(:?\d{2})?)')
          THEN coalesce(strftime(TRY_CAST(v AS TIMESTAMPTZ), '%Y-%m-%dT%H:%M:%S.%fZ'), v)
          ELSE v END);
+
+-- Role values (case id, activity, resource, ...) without control characters (NUL, ESC, ...), which
+-- are never meant and break the XML and DOT outputs; tab and newline stay inside a value, and are
+-- trimmed with spaces from its ends. Empty becomes NULL.
+CREATE OR REPLACE TEMP MACRO pf_clean_text(v) AS
+    nullif(trim(CASE WHEN regexp_matches(v, '[\x00-\x08\x0b-\x1f\x7f]')
+                     THEN regexp_replace(v, '[\x00-\x08\x0b-\x1f\x7f]', '', 'g') ELSE v END,
+                ' ' || chr(9) || chr(10) || chr(13)), '');
