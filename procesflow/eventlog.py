@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from .filters import FilterReport, FilterSpec, build_filtered_view
-from .sqlfiles import render_sql, sql_text
+from .sqlfiles import quote_literal, render_sql, run_script, sql_text
 from .store import Store
 
 
@@ -32,6 +32,22 @@ class EventLog:
         self.import_row = store.active_import(self.name)
         self.tz: str = str(self.import_row["tz"])
         self.filter_report: FilterReport = build_filtered_view(self.con, self.name, self.filters, self.tz)
+        self._prepared: set[str] = set()
+        self.memo: dict[str, Any] = {}  # results computed once per log (DFG, variants)
+        self.ensure("steps")  # pf_steps, pf_cases, variant keys: every analysis reads them
+
+    def ensure(self, *scripts: str) -> None:
+        """Run the table-building SQL scripts (e.g. "steps") on this log's connection, each once.
+
+        Shared tables (pf_steps, pf_cases, ...) are built on first use and reused by every metric,
+        rule and map of this log, so the events of a case are sorted once per analysis."""
+        for name in scripts:
+            if name not in self._prepared:
+                text = sql_text(name)
+                if "{{tz}}" in text:  # scripts that need the log's time zone (local days and hours)
+                    text = render_sql(name, tz=quote_literal(self.tz))
+                run_script(self.con, text)
+                self._prepared.add(name)
 
     def filter(self, **changes: Any) -> EventLog:
         """The same log with more filters (see `FilterSpec` for the names)."""
@@ -39,7 +55,8 @@ class EventLog:
 
     # -- running SQL -----------------------------------------------------------------------------
     def df(self, sql_name: str, params: dict[str, Any] | None = None, **parts: str) -> pd.DataFrame:
-        """Run `procesflow/sql/<sql_name>.sql` on this log and return a DataFrame."""
+        """Run `procesflow/sql/<sql_name>.sql` on this log and return a DataFrame (the shared step
+        and case tables exist from the start)."""
         text = render_sql(sql_name, **parts) if parts else sql_text(sql_name)
         return self.con.execute(text, params or {}).df()
 

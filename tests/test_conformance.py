@@ -10,7 +10,9 @@ import pandas as pd
 import pm4py
 import pytest
 
+from procesflow.discovery import conformance
 from procesflow.discovery.conformance import (
+    TokenReplayer,
     alignments,
     check_conformance,
     precision,
@@ -96,6 +98,22 @@ def test_variant_prefixes_are_weighted_by_cases():
     assert count == {"A": 5, "A,B": 3}
 
 
+def test_prefixes_merged_by_a_comma_in_an_activity_as_pm4py_does():
+    # pm4py keys prefixes by activities joined with "," and replays key.split(","): "A,B" then "C" is
+    # the prefix "A" "B" "C" to it; the results follow pm4py, quirk included
+    from pm4py.algo.evaluation.precision import utils as precision_utils
+
+    counts = {("A,B", "C", "D"): 2, ("A", "B", "C", "E"): 1, ("A", "B,C"): 1}
+    variants, df = variants_frame(counts), pm4py_frame(counts)
+    follows, count = variant_prefixes(variants)
+    assert follows == {"A": {"B", "B,C"}, "A,B": {"C"}, "A,B,C": {"D", "E"}}
+    assert count == {"A": 2, "A,B": 3, "A,B,C": 3}
+    assert (follows, count) == tuple(map(dict, precision_utils.get_log_prefixes(df)))
+    model = discover_inductive(variants=variants_frame({("A", "B", "C", "D"): 1, ("A", "B", "C", "E"): 1}), noise=0)
+    assert precision(variants, model.net, model.im, model.fm) == \
+        pm4py.precision_token_based_replay(df, model.net, model.im, model.fm)
+
+
 def test_alignments_skipped_with_a_reason():
     model = discover_inductive(variants=variants_frame(SEQ_MODEL), noise=0)
     summary, per = alignments(variants_frame(LOG), model.net, model.im, model.fm, max_variants=2)
@@ -128,20 +146,30 @@ def test_check_conformance_assembles_everything(tiny_log):
     assert summary["model"] == "inductive"
     assert summary["token_replay"]["log_fitness"] == pytest.approx(10 / 11)
     assert summary["precision"] == pytest.approx(1.0)  # a sequence allows nothing the log does not do
-    # prefixes "A" (2 + 1 cases) and "A,B" (2 cases): 2 distinct prefixes, 1 + 2 events to replay
-    assert summary["precision_info"] == {"computed": True, "prefixes": 2, "replayed_events": 3}
+    # prefixes "A" (2 + 1 cases) and "A,B" (2 cases): 2 distinct prefixes, each one event from its parent
+    assert summary["precision_info"] == {"computed": True, "prefixes": 2, "replayed_events": 2}
     assert summary["alignments"]["computed"] is True
     assert list(per.columns) == ["variant", "cases", "length", "fitness", "fit", "produced", "consumed", "missing",
                                  "remaining", "alignment_fitness", "alignment_cost"]
     assert per["variant"].tolist() == [("A", "B", "C"), ("A", "C")]
     assert per["alignment_fitness"].tolist() == [1.0, 0.8]
     skipped, per = check_conformance(log, model, AnalysisOptions(alignment_max_variants=1),
-                                     precision_max_prefix_events=2)
+                                     precision_max_prefix_events=1)
     assert skipped["alignments"]["computed"] is False and per["alignment_fitness"].isna().all()
     assert skipped["precision"] is None
     assert skipped["precision_info"] == {
-        "computed": False, "prefixes": 2, "replayed_events": 3,
-        "reason": "replaying the 2 distinct prefixes means 3 events, more than the 2 allowed"}
+        "computed": False, "prefixes": 2, "replayed_events": 2,
+        "reason": "replaying the 2 distinct prefixes means 2 events, more than the 1 allowed"}
+
+
+def test_check_conformance_counts_every_prefix_event_when_pm4py_replays_them(tiny_log, monkeypatch):
+    # without the memoised replay (pm4py's trace caches on), pm4py replays "A" and "A,B": 1 + 2 events
+    monkeypatch.setattr(conformance, "memoised_replay_is_exact", lambda: False)
+    model = discover_inductive(variants=variants_frame(SEQ_MODEL), noise=0)
+    summary, _ = check_conformance(tiny_log(rows_of(LOG)), model, precision_max_prefix_events=3)
+    assert summary["precision_info"] == {"computed": True, "prefixes": 2, "replayed_events": 3}
+    assert summary["precision"] == pytest.approx(1.0)
+    assert summary["token_replay"]["log_fitness"] == pytest.approx(10 / 11)
 
 
 # -- real logs ---------------------------------------------------------------------------------------
@@ -201,11 +229,112 @@ def test_token_replay_per_variant_equals_pm4py(real, name, miner, expected):
     model = discover_heuristics(log) if miner == "heuristics" else discover_inductive(variants=variants, noise=miner)
     ours, per = token_replay(variants, model.net, model.im, model.fm)
     ref = pm4py.fitness_token_based_replay(df, model.net, model.im, model.fm)
-    assert same(ours["log_fitness"], ref["log_fitness"])
-    assert same(ours["perc_fit_traces"], ref["perc_fit_traces"])
+    # token counts are integers and the formulas pm4py's: bit for bit; the average sums floats in
+    # another order (pm4py: case by case; here math.fsum of fitness x cases)
+    assert ours["log_fitness"] == ref["log_fitness"]
+    assert ours["perc_fit_traces"] == ref["perc_fit_traces"]
     assert same(ours["average_trace_fitness"], ref["average_trace_fitness"])
     check_expected(ours["log_fitness"], expected)
     assert ours["cases"] == len(df["case:concept:name"].unique()) and len(per) == len(variants)
+    # every variant's tokens and fitness equal pm4py's own replay of that trace
+    assert_same_per_variant(per, variants, model)
+
+
+def pm4py_per_variant(variants: pd.DataFrame, model) -> pd.DataFrame:
+    """pm4py's replay of every variant (what the memoised replay stands in for)."""
+    replayer = TokenReplayer(model.net, model.im, model.fm)
+    replayer.exact = False
+    return token_replay(variants, model.net, model.im, model.fm, replayer=replayer)[1]
+
+
+def assert_same_per_variant(per: pd.DataFrame, variants: pd.DataFrame, model) -> None:
+    ref = pm4py_per_variant(variants, model)
+    assert list(per.columns) == list(ref.columns)
+    assert per.equals(ref), per.compare(ref)  # same rows, same order, floats bit for bit
+
+
+def perturbed(variants: pd.DataFrame, seed: int, limit: int = 150) -> dict[tuple[str, ...], int]:
+    """The `limit` most frequent variants, and each twice with swapped, dropped, repeated and foreign
+    activities (some with the "," pm4py's precision splits prefixes on): traces that need missing
+    tokens, leave tokens behind, flood places."""
+    import random
+
+    rng = random.Random(seed)
+    out: dict[tuple[str, ...], int] = {}
+    for variant in variants.sort_values("cases", ascending=False, kind="stable")["variant"].head(limit):
+        out[tuple(variant)] = rng.randint(1, 3)
+        for _ in range(2):
+            v = list(variant)
+            i = rng.randrange(len(v))
+            kind = rng.choice(["swap", "drop", "repeat", "foreign", "loop"])
+            if kind == "swap" and len(v) > 1:
+                j = min(i + 1, len(v) - 1)
+                v[i], v[j] = v[j], v[i]
+            elif kind == "drop" and len(v) > 1:
+                del v[i]
+            elif kind == "repeat":
+                v.insert(i, v[i])
+            elif kind == "foreign":
+                v.insert(i, rng.choice(["not in model", "X,Y", v[i] + "," + v[-1]]))
+            else:
+                v = v + v[i:]  # the tail again: markings with many tokens
+            out[tuple(v)] = out.get(tuple(v), 0) + rng.randint(1, 3)
+    return out
+
+
+def pm4py_frame(counts: dict[tuple[str, ...], int]) -> pd.DataFrame:
+    rows, case = [], 0
+    start = pd.Timestamp("2024-01-01", tz="UTC")
+    for variant, n in counts.items():
+        for _ in range(n):
+            case += 1
+            rows += [(f"c{case}", act, start + pd.Timedelta(minutes=i)) for i, act in enumerate(variant)]
+    return pd.DataFrame(rows, columns=["case:concept:name", "concept:name", "time:timestamp"])
+
+
+@pytest.mark.parametrize(("name", "miner"), [
+    ("Sepsis_Cases-Event_Log", 0.2),
+    ("Sepsis_Cases-Event_Log", "heuristics"),
+    ("08_receipt", 0.2),
+    ("08_receipt", "heuristics"),
+    ("06_bpic2013_closed", 0.2),
+])
+def test_memoised_replay_equals_pm4py_on_unfitting_variants(real, name, miner):
+    """The memoised replay on deviating traces (missing and remaining tokens, hidden transitions, activities
+    outside the model): per variant, log-level and precision all equal pm4py's."""
+    from pm4py.algo.evaluation.precision import utils as precision_utils
+
+    log, variants, _ = real(name)
+    model = discover_heuristics(log) if miner == "heuristics" else discover_inductive(variants=variants, noise=miner)
+    counts = perturbed(variants, seed=len(variants))
+    deviating, df = variants_frame(counts), pm4py_frame(counts)
+    ours, per = token_replay(deviating, model.net, model.im, model.fm)
+    assert_same_per_variant(per, deviating, model)
+    assert per["missing"].gt(0).any() and per["remaining"].gt(0).any()
+    ref = pm4py.fitness_token_based_replay(df, model.net, model.im, model.fm)
+    assert ours["log_fitness"] == ref["log_fitness"] and ours["perc_fit_traces"] == ref["perc_fit_traces"]
+    assert same(ours["average_trace_fitness"], ref["average_trace_fitness"])
+    # precision: prefixes as pm4py forms them (also those merged by a "," in an activity), replayed memoised
+    prefixes = variant_prefixes(deviating)
+    assert prefixes == tuple(map(dict, precision_utils.get_log_prefixes(df)))
+    assert precision(deviating, model.net, model.im, model.fm) == \
+        pm4py.precision_token_based_replay(df, model.net, model.im, model.fm)
+
+
+def test_memoised_replay_runs_pm4py_once_per_marking_and_activity(real, monkeypatch):
+    _, variants, _ = real("Sepsis_Cases-Event_Log")
+    model = discover_inductive(variants=variants, noise=0.2)
+    calls: list[tuple[int, str]] = []
+    step = TokenReplayer._step
+    monkeypatch.setattr(TokenReplayer, "_step", lambda self, sid, a: calls.append((sid, a)) or step(self, sid, a))
+    replayer = TokenReplayer(model.net, model.im, model.fm)
+    token_replay(variants, model.net, model.im, model.fm, replayer=replayer)
+    nodes = {tuple(v[:i]) for v in variants["variant"] for i in range(1, len(v) + 1)}  # the prefix tree
+    events = int(variants["variant"].map(len).sum())
+    assert len(calls) == len(set(calls)) <= len(nodes) < events
+    first = len(calls)
+    precision(variants, model.net, model.im, model.fm, replayer=replayer)  # fit prefixes: steps already known
+    assert len(calls) == first
 
 
 @pytest.mark.parametrize(("name", "miner", "expected"), [
@@ -218,8 +347,11 @@ def test_precision_from_variants_equals_pm4py(real, name, miner, expected):
     log, variants, df = real(name)
     model = discover_heuristics(log) if miner == "heuristics" else discover_inductive(variants=variants, noise=miner)
     ours = precision(variants, model.net, model.im, model.fm)
-    assert same(ours, pm4py.precision_token_based_replay(df, model.net, model.im, model.fm))
+    assert ours == pm4py.precision_token_based_replay(df, model.net, model.im, model.fm)  # integer sums: exact
     check_expected(ours, expected)
+    pm4py_prefixes = TokenReplayer(model.net, model.im, model.fm)
+    pm4py_prefixes.exact = False  # pm4py replays every prefix from the start
+    assert precision(variants, model.net, model.im, model.fm, replayer=pm4py_prefixes) == ours
 
 
 @pytest.mark.parametrize(("name", "miner", "expected"), [

@@ -54,13 +54,16 @@ class DFG:
 
 
 def discover_dfg(log: EventLog) -> DFG:
-    """The DFG of the filtered log (`pf_ev`)."""
+    """The DFG of the filtered log (`pf_ev`); computed once per log (maps and metrics share it)."""
+    if "dfg" in log.memo:
+        return log.memo["dfg"]
     edges = log.df("dfg_edges")
     ends = log.rows("dfg_endpoints")
     start = {a: int(n) for kind, a, n in ends if kind == "start"}
     end = {a: int(n) for kind, a, n in ends if kind == "end"}
     activities = log.df("activity_stats")
-    return DFG(edges=edges, start=start, end=end, activities=activities)
+    log.memo["dfg"] = DFG(edges=edges, start=start, end=end, activities=activities)
+    return log.memo["dfg"]
 
 
 def abstract_paths(dfg: DFG, percent: float) -> DFG:

@@ -16,9 +16,11 @@ from ..eventlog import EventLog
 def discover_variants(log: EventLog) -> pd.DataFrame:
     """One row per variant: variant (tuple of activities), length, cases, share, cumulative_share,
     median_throughput_s, mean_throughput_s — most frequent first."""
-    df = log.df("variants")
-    df["variant"] = df["variant"].map(tuple)
-    return df
+    if "variants" not in log.memo:
+        df = log.df("variants")
+        df["variant"] = df["variant"].map(tuple)
+        log.memo["variants"] = df
+    return log.memo["variants"].copy()
 
 
 def variant_counter(variants: pd.DataFrame) -> Counter[tuple[str, ...]]:

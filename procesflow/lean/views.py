@@ -8,7 +8,7 @@ from typing import Any
 
 from ..eventlog import EventLog
 from ..options import AnalysisOptions
-from ..sqlfiles import quote_literal, render_sql, run_script, sql_text
+from ..sqlfiles import quote_literal, render_sql, run_script
 
 PERMIT_WORDS = re.compile(r"vergunning|besluit|beschikking|permit|aanvraag|ontvankelijk", re.IGNORECASE)
 
@@ -16,15 +16,18 @@ PERMIT_WORDS = re.compile(r"vergunning|besluit|beschikking|permit|aanvraag|ontva
 def build_rule_views(log: EventLog, options: AnalysisOptions, needs: set[str]) -> dict[str, Any]:
     """Create the rule views on the log's connection; return facts for the engine."""
     if not getattr(log, "_rule_views_built", False):
-        log.con.execute(sql_text("handoffs_events"))
-        run_script(log.con, render_sql("rule_views", log=quote_literal(log.name), tz=quote_literal(log.tz)))
+        from ..metrics.handoffs import _chain
+
+        log.ensure("steps")
+        _chain(log, "department")  # pf_handoff_ev and the department chain, shared with the metrics
+        run_script(log.con, render_sql("rule_views", log=quote_literal(log.name)))
         _register_metric_tables(log)
         log._rule_views_built = True  # type: ignore[attr-defined]
     stats = log.con.execute(
         "SELECT cases, channel_events, department_events, start_time_events, median_handoff_wait_s FROM log_stats"
     ).fetchone()
     cases, channel_events, department_events, start_events, handoff_wait = stats
-    resources = log.con.execute("SELECT count(resource) FROM ev").fetchone()[0]
+    resources = log.con.execute("SELECT count(resource) FROM pf_steps").fetchone()[0]
     available = {
         "deadline": options.deadline is not None,
         "channels": bool(channel_events) or bool(log.tags.get("contact")),

@@ -50,48 +50,54 @@ def _who(level: str) -> str:
     return quote_ident(level)
 
 
-def _runs(log: EventLog, level: str) -> str:
-    """TEMP VIEW of the runs of every case at `level` (handoffs_runs.sql); returns its name."""
-    name = f"pf_handoff_runs_{level}"
-    log.con.execute(render_sql("handoffs_runs", who=_who(level), runs=name))
+def _chain(log: EventLog, level: str) -> str:
+    """TEMP TABLE of the hand-off chain of every case at `level` (handoffs_steps.sql, built once per
+    log and level, on pf_handoff_ev: no contacts after the first event); returns its name."""
+    name = f"pf_handoff_steps_{level}"
+    key = f"handoffs:{level}"
+    if key not in log._prepared:
+        log.ensure("steps")
+        log.con.execute(sql_text("handoffs_events"))
+        log.con.execute(render_sql("handoffs_steps", who=_who(level), steps=name))
+        log._prepared.add(key)
     return name
 
 
-def _prepare(log: EventLog) -> None:
-    """TEMP VIEW pf_handoff_ev: the events hand-offs are counted on (handoffs_events.sql)."""
-    log.con.execute(sql_text("handoffs_events"))
+def _runs(log: EventLog, level: str) -> str:
+    """TEMP TABLE of the runs of every case at `level` (handoffs_runs.sql); returns its name."""
+    name = f"pf_handoff_runs_{level}"
+    key = f"handoff-runs:{level}"
+    if key not in log._prepared:
+        log.con.execute(render_sql("handoffs_runs", steps=_chain(log, level), runs=name))
+        log._prepared.add(key)
+    return name
 
 
 def handover_matrix(log: EventLog, level: str = "department") -> pd.DataFrame:
     """source, target, handoff (source <> target), count, cases, share (count / all transitions),
     total_wait_s, median_wait_s — one row per (from, to) pair including from = to."""
-    _prepare(log)
-    return log.df("handoffs_matrix", who=_who(level))
+    return log.df("handoffs_matrix", steps=_chain(log, level))
 
 
 def handoffs_per_case(log: EventLog, level: str = "department") -> pd.DataFrame:
     """Every case: case_id, events, known_events, handoffs, units (distinct values), runs;
     most hand-offs first."""
-    _prepare(log)
-    return log.df("handoffs_cases", who=_who(level))
+    return log.df("handoffs_cases", steps=_chain(log, level))
 
 
 def ping_pong(log: EventLog, level: str = "department", examples: int = 5) -> pd.DataFrame:
     """Per pair: x (left and returned to), y (visited), occurrences, cases, total_s, median_s,
     mean_s (time from leaving X to returning, per occurrence), example_cases (first case ids)."""
-    _prepare(log)
     return log.df("handoffs_pingpong", {"examples": int(examples)}, runs=_runs(log, level))
 
 
 def ping_pong_cases(log: EventLog, level: str = "department") -> pd.DataFrame:
     """Per case and pair: case_id, x, y, occurrences, seconds."""
-    _prepare(log)
     return log.df("handoffs_pingpong_cases", runs=_runs(log, level))
 
 
 def handoff_paths(log: EventLog, level: str = "department", top: int = 10) -> pd.DataFrame:
     """The most frequent chains of units (runs collapsed): path (list), handoffs, cases, share."""
-    _prepare(log)
     return log.df("handoffs_paths", {"top": int(top)}, runs=_runs(log, level))
 
 
@@ -107,9 +113,7 @@ def compute_handoffs(log: EventLog, level: str = "department", top_paths: int = 
     share}]; ping_pong {occurrences, cases, pairs [{x, y, occurrences, cases, total_s, median_s,
     mean_s, example_cases}]}; waiting {handoff {...}, within {...}, handoff_share_of_wait,
     transitions_to_start}."""
-    _prepare(log)
-    who = _who(level)
-    s = log.one("handoffs_summary", who=who)
+    s = log.one("handoffs_summary", steps=_chain(log, level))
     measured = int(s["measured_cases"])
     matrix = handover_matrix(log, level)
     pp = ping_pong(log, level, examples)

@@ -41,7 +41,7 @@ import pandas as pd
 
 from ..discovery.dfg import DFG, discover_dfg
 from ..eventlog import EventLog
-from ..sqlfiles import quote_ident, sql_text
+from ..sqlfiles import quote_ident
 
 
 def repeat_basis(log: EventLog) -> str | None:
@@ -105,9 +105,9 @@ def rework_paths(log: EventLog, top: int = 10) -> pd.DataFrame:
 
 
 def ensure_rework_occurrences(log: EventLog) -> None:
-    """Create TEMP VIEW pf_rework_occurrences (one row per extra execution, with its rework path)
-    on the log's connection; shared by `rework_paths` and the `rework-loop` rule."""
-    log.con.execute(sql_text("rework_occurrences"))
+    """Build TEMP TABLE pf_rework_occurrences (one row per extra execution, with its rework path)
+    once per log; shared by `rework_paths` and the `rework-loop` rule."""
+    log.ensure("steps", "rework_occurrences")
 
 
 def rework_loops(log: EventLog, dfg: DFG | None = None) -> list[dict[str, Any]]:

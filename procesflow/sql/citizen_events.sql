@@ -8,13 +8,13 @@
 --   waiting_for     for contacts: the next non-contact activity of the case (NULL if none)
 CREATE OR REPLACE TEMP TABLE pf_citizen_event AS
 WITH e AS (
-    SELECT case_id, activity, ts, seq,
-           nullif(trim(channel), '')                                          AS channel,
-           nullif(trim(channel), '') IS NOT NULL
-               OR list_contains(CAST($contact_acts AS VARCHAR[]), activity)   AS is_contact,
-           row_number() OVER (PARTITION BY case_id ORDER BY ts, seq)          AS pos,
-           max(ts) OVER (PARTITION BY case_id)                                AS last_ts
-    FROM pf_ev
+    SELECT s.case_id, s.activity, s.ts, s.seq,
+           nullif(trim(s.channel), '')                                        AS channel,
+           nullif(trim(s.channel), '') IS NOT NULL
+               OR list_contains(CAST($contact_acts AS VARCHAR[]), s.activity) AS is_contact,
+           s.pos,
+           c.last_ts
+    FROM pf_steps s JOIN pf_cases c USING (case_id)  -- steps.sql
 ),
 n AS (
     SELECT *,

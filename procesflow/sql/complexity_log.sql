@@ -1,32 +1,20 @@
 -- Log complexity over the filtered events (pf_ev): cases, events, variants, trace lengths,
 -- variant entropy and top-10 variant coverage. A variant is the activity sequence of a case
 -- (timestamp, then source order). entropy = -sum(p * ln p) over variants, p = cases / all cases.
-WITH c AS (
-    SELECT case_id,
-           list(activity ORDER BY ts, seq) AS variant,
-           count(*)                        AS len
-    FROM pf_ev
-    GROUP BY case_id
-),
-v AS (
-    SELECT variant, count(*) AS n
-    FROM c
-    GROUP BY variant
+WITH v AS (
+    SELECT cases AS n FROM pf_variant_keys  -- steps.sql: one row per variant
 ),
 top AS (
-    SELECT n
-    FROM v
-    ORDER BY n DESC, array_to_string(variant, chr(31))
-    LIMIT 10
+    SELECT n FROM v ORDER BY n DESC LIMIT 10  -- ties do not change the sum
 ),
 tot AS (
     SELECT count(*)      AS cases,
-           sum(len)      AS events,
-           min(len)      AS len_min,
-           avg(len)      AS len_mean,
-           median(len)   AS len_median,
-           max(len)      AS len_max
-    FROM c
+           sum(n)        AS events,
+           min(n)        AS len_min,
+           avg(n)        AS len_mean,
+           median(n)     AS len_median,
+           max(n)        AS len_max
+    FROM pf_cases
 )
 SELECT tot.cases,
        tot.events,

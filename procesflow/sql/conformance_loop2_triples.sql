@@ -2,11 +2,8 @@
 -- consecutive events of a case (order: timestamp, then source order). pm4py's heuristics miner
 -- counts all triples but uses only these.
 WITH t AS (
-    SELECT activity                 AS a,
-           lead(activity, 1) OVER w AS b,
-           lead(activity, 2) OVER w AS c
-    FROM pf_ev
-    WINDOW w AS (PARTITION BY case_id ORDER BY ts, seq)
+    SELECT activity AS a, next_activity AS b, next2_activity AS c
+    FROM pf_steps  -- steps.sql
 )
 SELECT a, b, count(*) AS count
 FROM t

@@ -6,10 +6,7 @@
 -- Case order is (ts, seq); `pos` is the event's place in it.
 CREATE OR REPLACE TEMP TABLE pf_deadline_case AS
 WITH ev AS (
-    SELECT case_id, activity, ts,
-           row_number() OVER (PARTITION BY case_id ORDER BY ts, seq) AS pos,
-           count(*) OVER (PARTITION BY case_id)                     AS n
-    FROM pf_ev
+    SELECT case_id, activity, ts, pos, n FROM pf_steps  -- steps.sql
 ),
 cases AS (
     SELECT DISTINCT case_id FROM ev

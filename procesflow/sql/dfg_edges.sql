@@ -1,13 +1,13 @@
--- Directly-follows graph edges over the filtered events (pf_ev).
+-- Directly-follows graph edges over the filtered events (pf_steps, steps.sql).
 -- Order within a case: timestamp, then source order (seq). Times are seconds between the
 -- completion timestamps of the two events, as pm4py's performance DFG measures them.
 WITH t AS (
     SELECT case_id,
-           activity                     AS source,
-           lead(activity) OVER w        AS target,
-           (epoch_us(lead(ts) OVER w) - epoch_us(ts)) / 1e6 AS seconds
-    FROM pf_ev
-    WINDOW w AS (PARTITION BY case_id ORDER BY ts, seq)
+           activity                                          AS source,
+           next_activity                                     AS target,
+           (epoch_us(next_ts) - epoch_us(ts)) / 1e6          AS seconds
+    FROM pf_steps
+    WHERE next_activity IS NOT NULL
 )
 SELECT source, target,
        count(*)                        AS count,
@@ -19,6 +19,5 @@ SELECT source, target,
        max(seconds)                    AS max_s,
        sum(seconds)                    AS total_s
 FROM t
-WHERE target IS NOT NULL
 GROUP BY source, target
 ORDER BY count DESC, source, target;

@@ -1,16 +1,10 @@
--- Hand-offs per case at one level ({{who}}: department or resource column), every case of the
--- filtered events (pf_ev). Events whose {{who}} is unknown are left out of the chain; a hand-off
--- is a pair of consecutive events of the chain (ts, then seq order) with a different {{who}}.
--- known_events: events with a known {{who}}; units: distinct known values; runs: maximal stretches
+-- Hand-offs per case at one level (the chain in {{steps}}: department or resource), every case
+-- of the filtered events. Events whose unit is unknown are left out of the chain; a hand-off
+-- is a pair of consecutive events of the chain (ts, then seq order) with a different unit.
+-- known_events: events with a known unit; units: distinct known values; runs: maximal stretches
 -- of consecutive chain events with the same value (runs = hand-offs + 1 when known_events > 0).
-WITH k AS (
-    SELECT case_id, ts, seq, {{who}} AS who
-    FROM pf_handoff_ev  -- handoffs_events.sql: no contacts after the first event
-    WHERE {{who}} IS NOT NULL
-),
-s AS (
-    SELECT case_id, who, lead(who) OVER (PARTITION BY case_id ORDER BY ts, seq) AS next_who
-    FROM k
+WITH s AS (
+    SELECT case_id, who, next_who FROM {{steps}}  -- handoffs_steps.sql
 ),
 h AS (
     SELECT case_id,
@@ -21,7 +15,7 @@ h AS (
     GROUP BY case_id
 ),
 c AS (
-    SELECT case_id, count(*) AS events FROM pf_ev GROUP BY case_id
+    SELECT case_id, n AS events FROM pf_cases  -- steps.sql
 )
 SELECT c.case_id,
        c.events,

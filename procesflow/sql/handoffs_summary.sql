@@ -1,26 +1,14 @@
--- Hand-off summary at one level ({{who}}: department or resource column), one row.
--- The chain of a case: its events with a known {{who}}, in ts then seq order (unknown ones are
+-- Hand-off summary at one level (the chain in {{steps}}: department or resource), one row.
+-- The chain of a case: its events with a known unit, in ts then seq order (unknown ones are
 -- left out). A transition is a pair of consecutive chain events; a hand-off is a transition
 -- whose two values differ, the others are within one unit.
--- Per-case figures are over the measured cases (at least one event with a known {{who}});
+-- Per-case figures are over the measured cases (at least one event with a known unit);
 -- the distributions are MAPs value -> number of cases.
 -- Wait of a transition: from the completion (ts) of the first event to the start (start_ts) of
 -- the next where it has one, else to its completion (ts); overlapping work (the next started
 -- before the first completed) counts as 0.
-WITH k AS (
-    SELECT case_id, ts, start_ts, seq, {{who}} AS who
-    FROM pf_handoff_ev  -- handoffs_events.sql: no contacts after the first event
-    WHERE {{who}} IS NOT NULL
-),
-s AS (
-    SELECT case_id,
-           who,
-           lead(who) OVER w                                                          AS next_who,
-           lead(start_ts) OVER w IS NOT NULL                                         AS next_has_start,
-           greatest(0, epoch_us(coalesce(lead(start_ts) OVER w, lead(ts) OVER w)) - epoch_us(ts)) / 1e6
-                                                                                     AS wait_s
-    FROM k
-    WINDOW w AS (PARTITION BY case_id ORDER BY ts, seq)
+WITH s AS (
+    SELECT * FROM {{steps}}  -- handoffs_steps.sql
 ),
 c AS (
     SELECT case_id,
@@ -36,7 +24,7 @@ t AS (
 )
 SELECT (SELECT count(DISTINCT case_id) FROM pf_ev)                          AS cases,
        (SELECT count(*) FROM pf_ev)                                         AS events,
-       (SELECT count(*) FROM k)                                             AS known_events,
+       (SELECT count(*) FROM s)                                             AS known_events,
        (SELECT count(*) FROM c)                                             AS measured_cases,
        (SELECT count(*) FILTER (WHERE handoffs > 0) FROM c)                 AS cases_with_handoff,
        (SELECT sum(handoffs) FROM c)::BIGINT                                AS handoffs,

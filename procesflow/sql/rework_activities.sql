@@ -14,10 +14,10 @@ WITH e AS (
     SELECT case_id,
            activity,
            {{who}}                                                         AS who,
-           lag(activity) OVER (PARTITION BY case_id ORDER BY ts, seq)      AS prev_activity,
-           row_number() OVER (PARTITION BY case_id, activity ORDER BY ts, seq) AS occurrence,
-           lag({{who}}) OVER (PARTITION BY case_id, activity ORDER BY ts, seq) AS prev_who
-    FROM pf_ev
+           prev_activity,
+           row_number() OVER (PARTITION BY case_id, activity ORDER BY pos) AS occurrence,
+           lag({{who}}) OVER (PARTITION BY case_id, activity ORDER BY pos) AS prev_who
+    FROM pf_steps  -- steps.sql
 )
 SELECT activity,
        count(*)                                                            AS events,

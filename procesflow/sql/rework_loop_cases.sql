@@ -4,10 +4,10 @@
 WITH t AS (
     SELECT case_id,
            activity                                          AS source,
-           lead(activity) OVER w                             AS target,
-           (epoch_us(lead(ts) OVER w) - epoch_us(ts)) / 1e6  AS seconds
-    FROM pf_ev
-    WINDOW w AS (PARTITION BY case_id ORDER BY ts, seq)
+           next_activity                                     AS target,
+           (epoch_us(next_ts) - epoch_us(ts)) / 1e6          AS seconds
+    FROM pf_steps  -- steps.sql
+    WHERE next_activity IS NOT NULL
 )
 SELECT case_id,
        count(*)       AS traversals,

@@ -12,10 +12,10 @@ WITH comp AS (
 t AS (
     SELECT case_id,
            activity                                          AS source,
-           lead(activity) OVER w                             AS target,
-           (epoch_us(lead(ts) OVER w) - epoch_us(ts)) / 1e6  AS seconds
-    FROM pf_ev
-    WINDOW w AS (PARTITION BY case_id ORDER BY ts, seq)
+           next_activity                                     AS target,
+           (epoch_us(next_ts) - epoch_us(ts)) / 1e6          AS seconds
+    FROM pf_steps  -- steps.sql
+    WHERE next_activity IS NOT NULL
 ),
 per_case AS (
     SELECT cs.comp, t.case_id, count(*) AS traversals, sum(t.seconds) AS seconds

@@ -3,11 +3,10 @@
 -- this one, both included (a -> a for a self-loop, a -> x -> y -> a when x and y lie between),
 -- the time between the two completions, and `loop`: the path's distinct activities, sorted, so
 -- that rotations of the same cycle share one key. Order within a case: ts, then seq.
-CREATE OR REPLACE TEMP VIEW pf_rework_occurrences AS
+CREATE OR REPLACE TEMP TABLE pf_rework_occurrences AS
 WITH e AS (
-    SELECT case_id, activity, ts, channel, department,
-           row_number() OVER (PARTITION BY case_id ORDER BY ts, seq) AS pos
-    FROM pf_ev
+    SELECT case_id, activity, ts, channel, department, pos
+    FROM pf_steps  -- steps.sql
 ),
 r AS (
     SELECT case_id, activity, pos, channel,

@@ -6,11 +6,10 @@
 -- working_wait_s is the same interval in working seconds (pf_calendar, see calendar_table.sql).
 CREATE OR REPLACE TEMP TABLE pf_time_event AS
 WITH e AS (
-    SELECT case_id, activity, seq, ts,
-           lag(ts) OVER (PARTITION BY case_id ORDER BY ts, seq) AS prev_ts,
+    SELECT case_id, activity, seq, ts, prev_ts,
            coalesce(start_ts, ts)                                AS wait_end,
            start_ts IS NOT NULL                                  AS to_start
-    FROM pf_ev
+    FROM pf_steps  -- steps.sql
 ),
 p AS (
     SELECT e.*, pf_work_at(e.prev_ts, k.cum_before_s, k.open_utc, k.work_s) AS w_prev
