@@ -242,15 +242,15 @@ def _run(
     staged.notes.extend(privacy.notes(personal, pseudonymised))
     timeparse.install_macros(con)
     ts_plan = timeparse.plan(
-        con, "pf_staging", resolution.roles["timestamp"], tz, mapping.timestamp_format
+        con, "pf_staging", resolution.roles["timestamp"], tz, mapping.timestamp_format, fast_column="pf_ts_fast"
     )
     start_plan = None
     if "start_timestamp" in resolution.roles:
         start_plan = timeparse.plan(
             con, "pf_staging", resolution.roles["start_timestamp"], tz,
-            mapping.start_timestamp_format or mapping.timestamp_format,
+            mapping.start_timestamp_format or mapping.timestamp_format, fast_column="pf_start_fast",
         )
-    con.execute(_normalise_sql(staged.columns, resolution, ts_plan, start_plan))
+    con.execute(_normalise_sql(staged.columns, resolution, ts_plan, start_plan, tz))
 
     # the import row first: rejects and events refer to it
     import_id = con.execute("SELECT nextval('import_ids')").fetchone()[0]
@@ -294,7 +294,7 @@ def _run(
         f"""
         SELECT count(*) FILTER (WHERE pf_is_nonexistent(ts_local, {quote_literal(tz)})),
                count(*) FILTER (WHERE pf_is_ambiguous(ts_local, {quote_literal(tz)}))
-        FROM pf_norm WHERE reason IS NULL AND ts_local IS NOT NULL
+        FROM pf_norm WHERE reason IS NULL AND ts_near_dst
         """
     ).fetchone()
 
@@ -418,6 +418,7 @@ def _normalise_sql(
     resolution: RoleResolution,
     ts_plan: timeparse.TimeParse,
     start_plan: timeparse.TimeParse | None,
+    tz: str,
 ) -> str:
     roles = resolution.roles
 
@@ -427,6 +428,9 @@ def _normalise_sql(
     def text_or_null(role: str) -> str:
         return f"nullif(trim(CAST({col(role)} AS VARCHAR)), '')" if role in roles else "NULL"
 
+    no_start = timeparse.TimeParse("CAST(NULL AS TIMESTAMPTZ)", "false", "CAST(NULL AS TIMESTAMP)", "")
+    start = start_plan or no_start
+
     used = set(roles.values())
     # sorted, so that the same attributes give equal maps whatever the source's column order
     attrs = sorted(c for c in columns if c not in used and not c.lower().startswith("case:"))
@@ -434,12 +438,16 @@ def _normalise_sql(
         "normalise",
         case=col("case"),
         activity=col("activity"),
-        timestamp=col("timestamp"),
-        ts_instant=ts_plan.instant,
+        tz=quote_literal(tz),
+        ts_fast=ts_plan.fast,
+        ts_present=ts_plan.present,
+        ts_direct=ts_plan.direct,
         ts_date_only=ts_plan.date_only,
         ts_local=ts_plan.local,
-        start_text=text_or_null("start_timestamp"),
-        start_instant=start_plan.instant if start_plan else "CAST(NULL AS TIMESTAMPTZ)",
+        start_fast=start.fast,
+        start_present=start.present,
+        start_direct=start.direct,
+        start_local=start.local,
         resource=text_or_null("resource"),
         department=text_or_null("department"),
         channel=text_or_null("channel"),

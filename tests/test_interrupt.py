@@ -28,8 +28,11 @@ SMALL = "case;activity;timestamp\nK-1;Aanvraag;2024-01-08 09:00\nK-1;Besluit;202
 
 
 def procesflow(*args: object, env: dict[str, str] | None = None) -> subprocess.Popen:
+    # Ctrl-C handling as in a terminal, even when the tests themselves run in a background job (which
+    # starts with SIGINT ignored, and a child would inherit that)
     return subprocess.Popen([sys.executable, "-m", "procesflow", *map(str, args)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})},
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def run(*args: object, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:

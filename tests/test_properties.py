@@ -211,6 +211,25 @@ def test_supported_formats_parse_to_the_instant_zoneinfo_gives(moments, fmt, tz,
     want = [expected_instant(m, fmt, tz) for m in moments]
     for text, g, w in zip(texts, got, want, strict=True):
         assert g == w, f"{text!r} in {tz}: got {g}, zoneinfo gives {w}"
+    # the import's own path (fast format, per-hour zone lookup) gives the same instants
+    assert import_path_instants(texts, tz) == want
+
+
+def import_path_instants(texts: list[str], tz: str) -> list:
+    """The instants the import's normalise.sql computes for `texts` (one timestamp column)."""
+    from procesflow.importer import _normalise_sql
+    from procesflow.roles import RoleResolution
+
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    timeparse.install_macros(con)
+    con.execute("CREATE TABLE pf_staging (__row INTEGER, c VARCHAR, a VARCHAR, v VARCHAR)")
+    con.executemany("INSERT INTO pf_staging VALUES (?, 'c', 'a', ?)", list(enumerate(texts)))
+    plan = timeparse.plan(con, "pf_staging", "v", tz, fast_column="pf_ts_fast")
+    roles = {"case": "c", "activity": "a", "timestamp": "v"}
+    con.execute(_normalise_sql(["__row", "c", "a", "v"], RoleResolution(roles, dict.fromkeys(roles, "flag")),
+                               plan, None, tz))
+    return [r[0] for r in con.execute("SELECT ts FROM pf_norm ORDER BY source_row").fetchall()]
 
 
 def _near_transition(moment: datetime, tz: str) -> datetime:
@@ -256,4 +275,7 @@ def test_every_wall_clock_minute_around_the_changes_matches_zoneinfo(tz):
         "ORDER BY i", [texts, texts]).fetchall()]
     want = [m.replace(tzinfo=zone, fold=0).astimezone(UTC) for m in locals_]
     wrong = [(t, g, w) for t, g, w in zip(texts, got, want, strict=True) if g != w]
+    assert wrong == [], wrong[:5]
+    fast = import_path_instants(texts, tz)
+    wrong = [(t, g, w) for t, g, w in zip(texts, fast, want, strict=True) if g != w]
     assert wrong == [], wrong[:5]

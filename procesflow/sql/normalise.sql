@@ -1,38 +1,77 @@
 -- Staged source rows -> candidate events, each with a reject reason (NULL when usable).
--- The engine fills the double-brace placeholders with quoted column expressions for the roles that were resolved.
+-- The engine fills the double-brace placeholders with quoted column expressions for the roles that
+-- were resolved, and the timestamp parts of `procesflow.timeparse.TimeParse` (one per column).
+--
+-- Speed: a timestamp is parsed once per row (`fast`: the one strptime format most values have, the
+-- generic parser only for the rest), and wall-clock time becomes UTC through a lookup per distinct
+-- local hour: where the zone's UTC offset is the same from 3 hours before to 4 hours after the hour,
+-- every time in it is `local - offset`; only hours near a DST change use pf_local_to_utc (whose
+-- result it equals). `ts_near_dst` marks those rows for the DST counts of the import report.
 CREATE OR REPLACE TEMP TABLE pf_norm AS
-WITH src AS (
+WITH raw AS (
+    SELECT s.*, {{ts_fast}} AS pf_ts_fast, {{start_fast}} AS pf_start_fast
+    FROM pf_staging s
+),
+src AS (
     SELECT
         s.__row                                          AS source_row,
         pf_clean_text(CAST({{case}} AS VARCHAR))         AS case_id,
         pf_clean_text(CAST({{activity}} AS VARCHAR))     AS activity,
-        nullif(trim(CAST({{timestamp}} AS VARCHAR)), '') AS ts_text,
-        {{ts_instant}}                                   AS ts,
+        {{ts_present}}                                   AS ts_present,
+        {{ts_direct}}                                    AS ts_direct,
         {{ts_date_only}}                                 AS ts_date_only,
         {{ts_local}}                                     AS ts_local,
-        {{start_text}}                                   AS start_text,
-        {{start_instant}}                                AS start_ts,
+        {{start_present}}                                AS start_present,
+        {{start_direct}}                                 AS start_direct,
+        {{start_local}}                                  AS start_local,
         pf_clean_text({{resource}})                      AS resource,
         pf_clean_text({{department}})                    AS department,
         pf_clean_text({{channel}})                       AS channel,
         pf_clean_text({{lifecycle}})                     AS lifecycle,
         {{attrs}}                                        AS attrs
-    FROM pf_staging s
+    FROM raw s
+),
+hours AS (
+    SELECT DISTINCT hour FROM (
+        SELECT date_trunc('hour', ts_local) AS hour FROM src
+        UNION ALL
+        SELECT date_trunc('hour', start_local) FROM src
+    ) WHERE hour IS NOT NULL
+),
+zone AS (
+    SELECT hour,
+           pf_utc_offset(timezone({{tz}}, hour) - INTERVAL 3 HOUR, {{tz}})
+               = pf_utc_offset(timezone({{tz}}, hour) + INTERVAL 4 HOUR, {{tz}}) AS stable,
+           pf_utc_offset(timezone({{tz}}, hour), {{tz}}) AS utc_offset
+    FROM hours
+),
+converted AS (
+    SELECT src.* EXCLUDE (ts_direct, start_direct),
+           coalesce(ts_direct,
+                    CASE WHEN zt.stable THEN timezone('UTC', ts_local - zt.utc_offset)
+                         ELSE pf_local_to_utc(ts_local, {{tz}}) END)     AS ts,
+           coalesce(start_direct,
+                    CASE WHEN zs.stable THEN timezone('UTC', start_local - zs.utc_offset)
+                         ELSE pf_local_to_utc(start_local, {{tz}}) END)  AS start_ts,
+           ts_local IS NOT NULL AND NOT coalesce(zt.stable, false)       AS ts_near_dst
+    FROM src
+    LEFT JOIN zone zt ON zt.hour = date_trunc('hour', src.ts_local)
+    LEFT JOIN zone zs ON zs.hour = date_trunc('hour', src.start_local)
 )
 SELECT
-    * EXCLUDE (ts_text, start_text),
+    * EXCLUDE (ts_present, start_present, start_local),
     CASE
         WHEN case_id IS NULL THEN 'missing case id ({{case_name}})'
         WHEN activity IS NULL THEN 'missing activity ({{activity_name}})'
-        WHEN ts_text IS NULL THEN 'missing timestamp ({{timestamp_name}})'
+        WHEN NOT ts_present THEN 'missing timestamp ({{timestamp_name}})'
         WHEN ts IS NULL THEN 'unparseable timestamp ({{timestamp_name}})'
         -- 0001-01-01 and 9999-12-31 are "no date" placeholders in many case systems; years outside
         -- 1800-2199 are never real events (and outside what pandas and Python analyses can hold)
         WHEN ts < TIMESTAMPTZ '1800-01-01 00:00:00+00' OR ts >= TIMESTAMPTZ '2200-01-01 00:00:00+00'
             THEN 'timestamp outside 1800-2199 ({{timestamp_name}})'
-        WHEN start_text IS NOT NULL AND start_ts IS NULL
+        WHEN start_present AND start_ts IS NULL
             THEN 'unparseable start timestamp ({{start_name}})'
         WHEN start_ts < TIMESTAMPTZ '1800-01-01 00:00:00+00' OR start_ts >= TIMESTAMPTZ '2200-01-01 00:00:00+00'
             THEN 'start timestamp outside 1800-2199 ({{start_name}})'
     END AS reason
-FROM src;
+FROM converted;

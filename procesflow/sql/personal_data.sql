@@ -1,8 +1,8 @@
 -- Personal data in the staged source columns (AVG/GDPR): per column, how many values hold a likely
 -- BSN, an e-mail address or a phone number. Run during the import on the staged rows; the engine
--- fills the placeholders with the staging table and `CAST(<column> AS VARCHAR) AS c<i>` for every
--- column it scans (all but __row and the timestamps). Each distinct value is tested once, weighted
--- by how often it occurs.
+-- fills {{cells}} with one `SELECT 'c<i>' AS col, <column as text> AS value, count(*) AS n ...
+-- GROUP BY 2` per column it scans (all but __row and the timestamps), joined by UNION ALL. Each
+-- distinct value is tested once, weighted by how often it occurs.
 --
 --  * BSN: a run of exactly 9 digits (also written 1234.56.782) passing the 11-proef
 --    9a + 8b + 7c + 6d + 5e + 4f + 3g + 2h - i = 0 (mod 11), not 000000000. Random 9-digit numbers
@@ -19,10 +19,7 @@ CREATE OR REPLACE TEMP MACRO pf_elfproef(d) AS (
          + 3 * CAST(d[7] AS INTEGER) + 2 * CAST(d[8] AS INTEGER) - CAST(d[9] AS INTEGER)) % 11 = 0);
 
 WITH cells AS (
-    SELECT col, value, count(*) AS n
-    FROM (UNPIVOT (SELECT {{columns}} FROM {{table}}) ON COLUMNS(*) INTO NAME col VALUE value)
-    WHERE trim(value) <> ''
-    GROUP BY ALL
+    SELECT col, value, n FROM ({{cells}}) WHERE trim(value) <> ''
 ),
 tested AS (
     SELECT col, n,

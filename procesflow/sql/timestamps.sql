@@ -20,12 +20,13 @@ CREATE OR REPLACE TEMP MACRO pf_is_date_only(v) AS
     regexp_full_match(v, '\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{8}|\d{5}');
 
 -- Wall-clock text without offset -> TIMESTAMP (NULL when it is not a date we know).
--- The date part is normalised to dashes and the date/time separator to a space first.
+-- The date part is normalised to dashes and the date/time separator to a space first (bound once
+-- through a one-element list, not a subquery: a subquery is joined for every row, even those a
+-- CASE or coalesce around the call does not need).
 CREATE OR REPLACE TEMP MACRO pf_parse_local(v, dayfirst) AS (
-    WITH n AS (SELECT regexp_replace(
-                   regexp_replace(trim(v), '^(\d{1,4})[/.](\d{1,2})[/.](\d{1,4})', '\1-\2-\3'),
-                   '^(\S+)[T ]+', '\1 ') AS s)
-    SELECT CASE
+    list_transform([regexp_replace(
+                        regexp_replace(trim(v), '^(\d{1,4})[/.](\d{1,2})[/.](\d{1,4})', '\1-\2-\3'),
+                        '^(\S+)[T ]+', '\1 ')], s -> CASE
         WHEN regexp_full_match(s, '\d{4}-\d{1,2}-\d{1,2}( \d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?)?')
             THEN try_strptime(replace(s, ',', '.'), ['%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%d %H:%M:%S',
                                                      '%Y-%m-%d %H:%M', '%Y-%m-%d'])
@@ -47,8 +48,7 @@ CREATE OR REPLACE TEMP MACRO pf_parse_local(v, dayfirst) AS (
             THEN TIMESTAMP '1899-12-30'
                  + to_microseconds(CAST(round(TRY_CAST(replace(s, ',', '.') AS DOUBLE)
                                               * 86400000000) AS BIGINT))
-        END
-    FROM n);
+        END)[1]);
 
 -- Unix epoch seconds (10 digits) or milliseconds (13 digits) -> instant.
 CREATE OR REPLACE TEMP MACRO pf_parse_epoch(v) AS (
