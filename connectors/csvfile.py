@@ -15,7 +15,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -36,11 +35,6 @@ NULL_TOKENS = (
 DELIMITERS = (";", ",", "\t", "|")
 #: detected when a file holds both valid multi-byte UTF-8 and bytes that are not UTF-8
 MIXED = "utf-8+cp1252"
-_UTF8_MULTIBYTE = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
-    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
-    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
-)
 
 
 def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
@@ -196,13 +190,14 @@ def _check_decodes(path: Path, encoding: str) -> None:
 
 def _has_utf8_multibyte(path: Path) -> bool:
     """Whether the file holds a valid multi-byte UTF-8 sequence (Windows-1252 text practically never
-    does: it would need e.g. 'Ã' followed by '©')."""
+    does: it would need e.g. 'Ã' followed by '©'). Decoding with errors ignored drops every byte that
+    is not part of a valid sequence, so any non-ASCII character left came from one (C speed: a
+    regular expression over the bytes took 35 s on a 670 MB export)."""
+    decoder = codecs.getincrementaldecoder("utf-8")("ignore")
     with open_maybe_gzip(path) as fh:
-        tail = b""
         for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
-            if _UTF8_MULTIBYTE.search(tail + block):
+            if not decoder.decode(block).isascii():
                 return True
-            tail = block[-3:]
     return False
 
 

@@ -300,7 +300,8 @@ def _run(
 
     pairs = _has_start_complete(con) if "lifecycle" in resolution.roles else False
     con.execute(sql_text("pairing" if pairs else "unpaired"))
-    n_events = con.execute("SELECT count(*) FROM pf_events").fetchone()[0]
+    n_events, first_row, last_row = con.execute(
+        "SELECT count(*), min(source_row), max(source_row) FROM pf_events").fetchone()
     pairs_merged = rows_valid - n_events
 
     key = "case_id, activity, ts, start_ts, resource, department, channel, lifecycle"
@@ -318,11 +319,15 @@ def _run(
         if request.dedupe
         else ""
     )
+    # seq is 1..n in source order: the source row itself when the usable rows are contiguous (no
+    # rejects, no merged pairs), which saves sorting every event one extra time
+    seq = ("row_number() OVER (ORDER BY source_row)" if request.dedupe or last_row - first_row + 1 != n_events
+           else f"source_row - {int(first_row) - 1}")
     con.execute(
         f"""
         INSERT INTO events
         SELECT ?, case_id, activity, ts, start_ts, resource, department, channel, lifecycle,
-               row_number() OVER (ORDER BY source_row),
+               {seq},
                CASE WHEN ts_date_only THEN 'day' ELSE 'time' END, attrs
         FROM pf_events
         {dedupe_clause}
