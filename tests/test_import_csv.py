@@ -384,3 +384,23 @@ def test_mapping_merge_flags_win():
     flags = Mapping(roles={"case": "c"})
     merged = file_mapping.merged_with(flags)
     assert merged.roles == {"case": "c", "activity": "b"} and merged.tz == "UTC"
+
+
+def test_store_caps_duckdb_memory_and_the_limit_can_be_raised(tmp_path, monkeypatch):
+    from procesflow.store import Store
+
+    def limit_bytes(path):
+        with Store(path) as store:
+            return store.con.execute(
+                "SELECT value FROM duckdb_settings() WHERE name = 'memory_limit'").fetchone()[0]
+
+    monkeypatch.delenv("PROCESFLOW_MEMORY_LIMIT", raising=False)
+    default = limit_bytes(tmp_path / "a.duckdb")
+    assert default.endswith(("MiB", "GiB")) and _size_mb(default) <= 2500 / 1.048576 + 1
+    monkeypatch.setenv("PROCESFLOW_MEMORY_LIMIT", "5GB")
+    assert _size_mb(limit_bytes(tmp_path / "b.duckdb")) == pytest.approx(5000 / 1.048576, rel=0.03)
+
+
+def _size_mb(text: str) -> float:
+    number, unit = text.split()
+    return float(number) * (1024 if unit == "GiB" else 1)
