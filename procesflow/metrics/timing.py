@@ -157,7 +157,7 @@ def activity_clock(log: EventLog) -> pd.DataFrame:
     """Events per activity, local ISO weekday (1 = Monday) and local hour (NULL for date-only),
     with `same_moment` (events sharing their exact timestamp with the same activity in another
     case) — the input of `batching`."""
-    return log.df("time_clock", {"tz": log.tz})
+    return log.df("time_clock")
 
 
 # -- building blocks shared with deadline/citizen ------------------------------------------------

@@ -8,13 +8,16 @@ WITH e AS (
     SELECT case_id, activity, ts, channel, department, pos
     FROM pf_steps  -- steps.sql
 ),
+repeated AS (  -- only activities done more than once in a case can have extra executions
+    SELECT case_id, activity FROM e GROUP BY case_id, activity HAVING count(*) > 1
+),
 r AS (
     SELECT case_id, activity, pos, channel,
            department IS NULL OR lag(department) OVER w IS NULL
                OR department = lag(department) OVER w          AS same_department,
            lag(pos) OVER w                                     AS prev_pos,
            (epoch_us(ts) - epoch_us(lag(ts) OVER w)) / 1e6     AS seconds
-    FROM e
+    FROM e SEMI JOIN repeated USING (case_id, activity)
     WINDOW w AS (PARTITION BY case_id, activity ORDER BY pos)
 ),
 p AS (

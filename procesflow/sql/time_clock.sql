@@ -2,8 +2,8 @@
 -- ($tz); hour is NULL for date-only timestamps. `same_moment` counts events whose exact
 -- timestamp is shared with an event of the same activity in another case (a sign of batching;
 -- date-only timestamps never count).
-WITH e AS (
-    SELECT case_id, activity, ts, ts_precision, timezone($tz, ts) AS l FROM pf_ev
+WITH e AS (  -- local_ts: the wall clock in $tz, computed once in steps.sql
+    SELECT case_id, activity, ts, ts_precision, local_ts AS l FROM pf_steps
 ),
 moments AS (
     SELECT activity, ts FROM e WHERE ts_precision <> 'day'

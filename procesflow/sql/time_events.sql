@@ -20,5 +20,4 @@ SELECT p.case_id, p.activity, p.seq, p.ts, p.prev_ts, p.wait_end, p.to_start,
        (epoch_us(p.wait_end) - epoch_us(p.prev_ts)) / 1e6                                     AS raw_wait_s,
        pf_wait_s(p.prev_ts, p.wait_end, p.wait_end)                                           AS wait_s,
        greatest(round(pf_work_at(p.wait_end, k.cum_before_s, k.open_utc, k.work_s) - p.w_prev, 6), 0) AS working_wait_s
-FROM p ASOF JOIN pf_calendar k ON p.wait_end >= k.day_start_utc
-ORDER BY p.case_id, p.ts, p.seq;
+FROM p ASOF JOIN pf_calendar k ON p.wait_end >= k.day_start_utc;  -- unordered: readers order what they show
