@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from .errors import ProcesflowError
+from .errors import InputError, ProcesflowError
 
 ROLE_FLAGS = ("case", "activity", "timestamp", "start-timestamp", "resource", "department",
               "channel", "lifecycle")
@@ -315,23 +315,41 @@ def info(name: str | None, db: Path | None, as_json: bool) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default procesflow-out/<log>); replaced as a whole.")
 @click.option("--quiet", is_flag=True, help="No progress display.")
+@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default=None,
+              help="Where the aggregations run: duckdb (default, the store) or spark (LOG is a Parquet/Delta "
+                   "path or spark:schema.table, read in place).")
+@click.option("--spark-master", metavar="URL",
+              help="Spark master for --engine spark: local[2], spark://host:7077, sc://host:15002 (Spark Connect).")
 def discover(log: str, db: Path | None, rule_dirs: tuple[Path, ...], config: Path | None,
-             params: tuple[str, ...], lang: str, out: Path | None, quiet: bool, **kw: Any) -> None:
+             params: tuple[str, ...], lang: str, out: Path | None, quiet: bool, engine: str | None,
+             spark_master: str | None, **kw: Any) -> None:
     """Everything in one go: import (or reuse), maps, metrics, findings and a report.
 
-    LOG is an exported log file (imported on first use, reused afterwards) or a log name in the store.
+    LOG is an exported log file (imported on first use, reused afterwards) or a log name in the store;
+    with --engine spark a Parquet/Delta path or a Spark table (spark:catalog.schema.table).
     """
     from . import console
     from .discover import discover as run_discover
     from .importer import is_url
     from .lean.engine import load_config, parse_param_flags
 
-    request = build_request(log, kw) if Path(log).is_file() or is_url(log) else None
+    spark = None
+    if engine == "spark" or (engine is None and log.startswith("spark:")):
+        from .spark import SparkOptions
+
+        if db is not None:
+            raise InputError("--db is for the DuckDB engine; with --engine spark the events are read in place")
+        spark = SparkOptions(master=spark_master)
+        request = build_request(log, kw)
+    elif spark_master or log.startswith("spark:"):
+        raise InputError("--spark-master and spark: tables need --engine spark")
+    else:
+        request = build_request(log, kw) if Path(log).is_file() or is_url(log) else None
     with console.progress(quiet) as progress:
         result = run_discover(
             log, db=db, request=request, filters=build_filters(kw), options=build_options(kw), out=out,
             lang=lang, rule_dirs=list(rule_dirs), config=load_config(config), overrides=parse_param_flags(params),
-            progress=progress,
+            progress=progress, spark=spark,
         )
     if result.imported is not None:
         console.print_import(result.imported)

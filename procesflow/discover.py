@@ -63,8 +63,12 @@ def discover(
     config: dict[str, Any] | None = None,
     overrides: dict[str, dict[str, Any]] | None = None,
     progress: Callable[[str], None] | None = None,
+    spark: Any = None,
 ) -> DiscoverResult:
-    """Run the whole analysis of `source` (a file or a log name) and write the output folder."""
+    """Run the whole analysis of `source` (a file or a log name) and write the output folder.
+
+    `spark` (a `procesflow.spark.SparkOptions`): run the aggregations on Spark; `source` is then a
+    Spark table (`spark:schema.table`) or a Parquet/Delta path, read in place (no import)."""
     from .render.charts import write_charts
     from .render.graphviz import render, svg_to_pdf
     from .render.mapdata import map_input
@@ -74,9 +78,18 @@ def discover(
     options = options or AnalysisOptions()
     step = _Steps(progress)
     step("import")
-    resolved = ensure_imported(source, db, request)
-    step("filter")
-    log = open_log(resolved.db, resolved.name, filters)
+    if spark is not None:
+        from .session import Resolved
+        from .spark import open_spark_log
+
+        step("filter")
+        req = request or ImportRequest(source=source)
+        log = open_spark_log(source, spark, mapping=req.mapping, name=req.name, filters=filters)
+        resolved = Resolved(Path(source), log.name, None)
+    else:
+        resolved = ensure_imported(source, db, request)
+        step("filter")
+        log = open_log(resolved.db, resolved.name, filters)
     try:
         target = Path(out) if out else default_out(resolved.name)
         work = _fresh_work_folder(target)

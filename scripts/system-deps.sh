@@ -4,6 +4,7 @@
 #   python3-venv  creating the virtual environment (Debian splits it off)
 #   chromium      the headless-browser test of report.html
 #   postgresql    the SQL connector's tests start a throwaway server (scripts/postgres-test-server.sh)
+#   openjdk-17-jre-headless  Java for pyspark's local mode (the Spark parity tests, --engine spark)
 # Graphviz is NOT needed: maps are laid out by the pip-installed graphviz-pure.
 set -euo pipefail
 what="${1:-test}"
@@ -12,6 +13,7 @@ python3 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv)
 if [ "$what" = "test" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need+=(postgresql)
+  command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "installing system packages: ${need[*]}"

@@ -235,7 +235,10 @@ def _days_equivalent(value: float, unit: str, facts: dict[str, Any]) -> float:
 
 
 def _rank(findings: list[Finding], facts: dict[str, Any]) -> None:
-    findings.sort(key=lambda f: (-f.expected_gain["days_equivalent"], -f.affected_cases, f.rule))
+    # last key: what the finding points at, so equal findings of one rule come in the same order
+    # whatever order the engine (DuckDB, Spark) returned the rule's rows in
+    findings.sort(key=lambda f: (-f.expected_gain["days_equivalent"], -f.affected_cases, f.rule,
+                                 repr(sorted(f.elements.items()))))
     for i, finding in enumerate(findings, start=1):
         finding.number = i
 

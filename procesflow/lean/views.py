@@ -66,25 +66,20 @@ def _register_metric_tables(log: EventLog) -> None:
     """Views that come from the metrics modules, so rules and metrics share one definition:
     `rework_occurrences` (every extra execution with its rework path and loop key) and
     `ping_pong_cases` (per case and department pair X, Y: X -> Y -> X occurrences and seconds)."""
-    from ..metrics.handoffs import ping_pong_cases
+    from ..metrics.handoffs import _runs
     from ..metrics.rework import ensure_rework_occurrences
 
     ensure_rework_occurrences(log)
     log.con.execute("CREATE OR REPLACE TEMP VIEW rework_occurrences AS SELECT * FROM pf_rework_occurrences")
-    _register(log, "ping_pong_cases", ping_pong_cases(log, "department"))
-
-
-def _register(log: EventLog, name: str, frame: Any) -> None:
-    """Store a (small) DataFrame as TEMP TABLE `name` on the log's connection."""
-    log.con.register("pf_frame", frame)
-    try:
-        log.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM pf_frame")
-    finally:
-        log.con.unregister("pf_frame")
+    # built where the events are (one row per case and pair: never through Python, so on Spark
+    # per-case data stays on the cluster)
+    log.con.execute("CREATE OR REPLACE TEMP TABLE ping_pong_cases AS\n"
+                    + render_sql("handoffs_pingpong_cases", runs=_runs(log, "department")).rstrip().rstrip(";"))
 
 
 def _register_deadline_cases(log: EventLog, options: AnalysisOptions) -> None:
     """`deadline_cases`: one row per case with its term status (from the deadline metric)."""
-    from ..metrics.deadline import deadline_cases
+    from ..metrics.deadline import _prepare
 
-    _register(log, "deadline_cases", deadline_cases(log, options))
+    _prepare(log, options)  # TEMP TABLE pf_deadline_case, where the events are
+    log.con.execute("CREATE OR REPLACE TEMP VIEW deadline_cases AS SELECT * FROM pf_deadline_case")

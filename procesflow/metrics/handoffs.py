@@ -117,7 +117,11 @@ def compute_handoffs(log: EventLog, level: str = "department", top_paths: int = 
     measured = int(s["measured_cases"])
     matrix = handover_matrix(log, level)
     pp = ping_pong(log, level, examples)
-    pp_cases = ping_pong_cases(log, level) if len(pp) else None
+    # cases with a ping-pong, counted where the events are (per-case rows never leave the engine)
+    pp_case_count = int(log.con.execute(
+        "SELECT count(DISTINCT case_id) FROM (\n"
+        + render_sql("handoffs_pingpong_cases", runs=_runs(log, level)).rstrip().rstrip(";") + "\n) pp"
+    ).fetchone()[0]) if len(pp) else 0
     per_case = handoffs_per_case(log, level) if examples else None
 
     def dist(m: Any, key: str) -> list[dict[str, int]]:
@@ -165,7 +169,7 @@ def compute_handoffs(log: EventLog, level: str = "department", top_paths: int = 
         ],
         "ping_pong": {
             "occurrences": int(pp["occurrences"].sum()) if len(pp) else 0,
-            "cases": int(pp_cases["case_id"].nunique()) if pp_cases is not None else 0,
+            "cases": pp_case_count,
             "pairs": pairs,
         },
         "waiting": {

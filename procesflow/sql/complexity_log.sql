@@ -19,7 +19,7 @@ tot AS (
 SELECT tot.cases,
        tot.events,
        (SELECT count(*) FROM v)                                             AS variants,
-       (SELECT -sum((n / tot.cases) * ln(n / tot.cases)) FROM v)            AS entropy,
+       (SELECT -sum((v.n / t.cases) * ln(v.n / t.cases)) FROM v, tot t)            AS entropy,
        tot.len_min, tot.len_mean, tot.len_median, tot.len_max,
        (SELECT sum(n) FROM top)                                             AS top10_cases
 FROM tot;

@@ -1,0 +1,149 @@
+"""Spark vs DuckDB on the same log: the figures in benchmarks/SPARK.md.
+
+    .venv/bin/python benchmarks/spark_bench.py --store benchmarks/data/permits-10M.duckdb \
+        --log permits-10M --master 'local[2]' --json benchmarks/data/spark-10M.json
+
+1. the log's canonical events are exported from the store to Parquet (once; reused);
+2. DuckDB: the analysis `discover` runs (metrics.json + findings.json: DFG, variants, models,
+   conformance, complexity, rework, hand-offs, time, citizen, the rules) on the store;
+3. Spark: the same analysis with `--engine spark` on the Parquet file (session start-up timed apart);
+4. the two documents are compared (counts exactly, times to rounding) and the bytes every query
+   brought back to the driver are summed (Arrow size of the results), with the number of queries.
+
+Rendering (maps, charts, reports) is left out: it reads the two documents on the driver, the same
+for both engines. Prints one Markdown row and writes the figures as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+def analysis_documents(log: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    from procesflow.lean.engine import run_rules
+    from procesflow.lean.report import findings_document
+    from procesflow.metrics.summary import analyse
+    from procesflow.options import AnalysisOptions
+    from procesflow.outputs import _default
+    from procesflow.render.mapdata import map_input
+
+    options = AnalysisOptions()
+    analysis = analyse(log, options, map_dfg=map_input(log).dfg)
+    findings = findings_document(log, run_rules(log, options), options)
+    return tuple(json.loads(json.dumps(d, default=_default)) for d in (analysis.metrics, findings))  # type: ignore[return-value]
+
+
+def differences(a: Any, b: Any, path: str = "", out: list[str] | None = None) -> list[str]:
+    out = [] if out is None else out
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(set(a) | set(b)):
+            if key in ("generated_at", "source", "data_quality"):
+                continue
+            if key not in a or key not in b:
+                out.append(f"{path}/{key}: only in one")
+            else:
+                differences(a[key], b[key], f"{path}/{key}", out)
+    elif isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            out.append(f"{path}: {len(a)} != {len(b)} items")
+        for i, (x, y) in enumerate(zip(a, b, strict=False)):
+            differences(x, y, f"{path}[{i}]", out)
+    elif isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool):
+        if not math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6):
+            out.append(f"{path}: {a} != {b}")
+    elif a != b:
+        out.append(f"{path}: {a!r} != {b!r}")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--store", type=Path, required=True)
+    parser.add_argument("--log", required=True)
+    parser.add_argument("--master", default="local[2]")
+    parser.add_argument("--partitions", default="8", help="spark.sql.shuffle.partitions")
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--skip-duckdb", action="store_true")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/procesflow-spark-bench"),
+                        help="where the exported Parquet is kept")
+    args = parser.parse_args()
+
+    from procesflow.session import open_log
+    from procesflow.spark import SparkOptions, open_spark_log
+    from procesflow.spark import connection as spark_connection
+    from procesflow.spark.source import export_events, spark_session
+    from procesflow.store import Store
+
+    args.work.mkdir(parents=True, exist_ok=True)
+    parquet = args.work / f"{args.log}.events.parquet"
+    if not parquet.exists():
+        t = time.perf_counter()
+        with Store(args.store) as store:
+            export_events(store, args.log, parquet)
+        print(f"exported {parquet} in {time.perf_counter() - t:.1f} s", flush=True)
+    with Store(args.store, read_only=True) as store:
+        row = store.active_import(args.log)
+    result: dict[str, Any] = {"log": args.log, "master": args.master, "machine": platform.platform(),
+                              "parquet_bytes": parquet.stat().st_size}
+
+    if not args.skip_duckdb:
+        t = time.perf_counter()
+        log = open_log(args.store, args.log)
+        duck = analysis_documents(log)
+        log.store.close()
+        result["duckdb_s"] = round(time.perf_counter() - t, 1)
+        print(f"duckdb: {result['duckdb_s']} s", flush=True)
+
+    fetched = {"bytes": 0, "rows": 0, "queries": 0, "tables": 0}
+    run = spark_connection.SparkConnection._run
+
+    def counting_run(self: Any, statement: Any) -> None:
+        run(self, statement)
+        if statement.kind == "query" and self._table is not None:
+            fetched["bytes"] += self._table.nbytes
+            fetched["rows"] += self._table.num_rows
+            fetched["queries"] += 1
+        elif statement.kind == "table":
+            fetched["tables"] += 1
+
+    spark_connection.SparkConnection._run = counting_run  # type: ignore[method-assign]
+    t = time.perf_counter()
+    spark = spark_session(args.master)
+    spark.conf.set("spark.sql.shuffle.partitions", args.partitions)
+    result["spark_startup_s"] = round(time.perf_counter() - t, 1)
+    t = time.perf_counter()
+    log = open_spark_log(str(parquet), SparkOptions(session=spark, import_row={"quality": row["quality"]}),
+                         name=args.log, mapping=None)
+    on_spark = analysis_documents(log)
+    result["spark_s"] = round(time.perf_counter() - t, 1)
+    result["driver"] = fetched
+    metrics = on_spark[0]
+    result["events"] = metrics["log"]["events"]
+    result["cases"] = metrics["log"]["cases"]
+    result["variants"] = metrics["log"]["variants"]
+    print(f"spark: {result['spark_s']} s (+{result['spark_startup_s']} s start-up); driver {fetched}", flush=True)
+    if not args.skip_duckdb:
+        diff = differences(duck[0], on_spark[0]) + differences(duck[1], on_spark[1])
+        result["parity_differences"] = diff[:20]
+        result["parity"] = not diff
+        print("parity:", "equal" if not diff else f"{len(diff)} differences: {diff[:5]}", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1) + "\n")
+    print(f"| {result['events']:,} events, {result['cases']:,} cases, {result['variants']:,} variants "
+          f"| DuckDB {result.get('duckdb_s', '–')} s | Spark {args.master} {result['spark_s']} s "
+          f"(+{result['spark_startup_s']} s start-up) | {fetched['queries']} queries, "
+          f"{fetched['bytes'] / 1e6:.1f} MB to the driver |")
+
+
+if __name__ == "__main__":
+    main()

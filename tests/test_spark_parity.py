@@ -1,0 +1,173 @@
+"""Spark parity: for every real log in ../shared/logs, metrics.json and findings.json computed on
+Spark (pyspark local mode) equal those computed on DuckDB — counts exactly, times to rounding.
+
+Each log is imported with DuckDB as usual, analysed on DuckDB, then its canonical events are
+written to Parquet and the same analysis (`procesflow.discover.discover(..., spark=...)`, the code
+path of `procesflow discover FILE.parquet --engine spark`) runs on Spark. Only the fields that
+describe where the events came from differ by design (`log.source`, the import's data-quality
+report, which the Spark run is given from the store here) and `generated_at`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+
+import pytest
+
+pyspark = pytest.importorskip("pyspark") if not os.environ.get("CI") else __import__("pyspark")
+
+from procesflow.discover import discover  # noqa: E402
+from procesflow.importer import ImportRequest  # noqa: E402
+from procesflow.roles import Mapping  # noqa: E402
+from procesflow.spark import SparkOptions  # noqa: E402
+from procesflow.spark.source import export_events, spark_session  # noqa: E402
+from procesflow.store import Store  # noqa: E402
+
+from .test_shared_logs import CSV_SETUP  # noqa: E402
+
+LOGS = {
+    "06_bpic2013_closed.xes.gz": Mapping(),
+    "08_receipt.xes.gz": Mapping(),
+    "roadtraffic100traces.xes": Mapping(),
+    "Sepsis_Cases-Event_Log.xes.gz": Mapping(),
+    "receipt.csv": CSV_SETUP["receipt.csv"]["mapping"],
+    "BPI2016_Complaints.csv": CSV_SETUP["BPI2016_Complaints.csv"]["mapping"],
+    "ConsultaDataMining201618.csv": CSV_SETUP["ConsultaDataMining201618.csv"]["mapping"],
+    "github_pm4py.jsonocel": Mapping(source={"object_type": "case:concept:name"}),
+}
+#: Spark in local mode costs about half a second per query whatever the data size (about 150 queries
+#: per analysis), so a run over every shared log takes 10-20 minutes. By default (and in CI) the parity
+#: runs on one XES and one CSV log; PROCESFLOW_SPARK_ALL_LOGS=1 runs it on every log above (all eight
+#: were equal when the engine was written).
+DEFAULT_LOGS = ("roadtraffic100traces.xes", "BPI2016_Complaints.csv")
+PARITY_LOGS = sorted(LOGS) if os.environ.get("PROCESFLOW_SPARK_ALL_LOGS") else list(DEFAULT_LOGS)
+BY_DESIGN = {"generated_at", "source"}
+WALL_CLOCK = ("/model/conformance/alignments/seconds",)  # how long pm4py's alignments took
+
+
+@pytest.fixture(scope="module")
+def spark():
+    session = spark_session("local[2]")
+    # tiny logs: one shuffle partition and no adaptive re-planning cut the fixed cost per query
+    # (the results do not depend on either)
+    session.conf.set("spark.sql.shuffle.partitions", "1")
+    session.conf.set("spark.sql.adaptive.enabled", "false")
+    yield session
+
+
+def differences(a, b, path="", out=None) -> list[str]:
+    """Where two JSON documents differ: numbers to rounding (relative 1e-9, absolute 1e-6 —
+    seconds computed as microseconds / 1e6 in a different order), everything else exactly."""
+    out = [] if out is None else out
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(set(a) | set(b)):
+            if key in BY_DESIGN or f"{path}/{key}" in WALL_CLOCK:
+                continue
+            if key not in a or key not in b:
+                out.append(f"{path}/{key}: only in {'spark' if key not in a else 'duckdb'}")
+            else:
+                differences(a[key], b[key], f"{path}/{key}", out)
+    elif isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            out.append(f"{path}: {len(a)} items on duckdb, {len(b)} on spark")
+        for i, (x, y) in enumerate(zip(a, b, strict=False)):
+            differences(x, y, f"{path}[{i}]", out)
+    elif (isinstance(a, int | float) and isinstance(b, int | float)
+          and not isinstance(a, bool) and not isinstance(b, bool)):
+        if isinstance(a, int) and isinstance(b, int):
+            if a != b:
+                out.append(f"{path}: {a} != {b}")
+        elif not math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6):
+            out.append(f"{path}: {a} != {b}")
+    elif a != b:
+        out.append(f"{path}: {a!r} != {b!r}")
+    return out
+
+
+def test_differences_sees_what_matters():
+    assert differences({"a": 1, "t": 1.0000000001, "generated_at": "x"}, {"a": 1, "t": 1.0, "generated_at": "y"}) == []
+    assert differences({"a": 1}, {"a": 2}) == ["/a: 1 != 2"]
+    assert differences({"l": [1, 2]}, {"l": [1]}) == ["/l: 2 items on duckdb, 1 on spark"]
+    assert differences({"s": "Tuesday"}, {"s": "Tue"}) == ["/s: 'Tuesday' != 'Tue'"]
+
+
+def documents(log) -> tuple[dict, dict]:
+    """metrics.json and findings.json of `log`, as `discover` computes them (without drawing the
+    maps, charts and reports, which are made from these documents on the driver either way)."""
+    from procesflow.lean.engine import run_rules
+    from procesflow.lean.report import findings_document
+    from procesflow.metrics.summary import analyse
+    from procesflow.options import AnalysisOptions
+    from procesflow.outputs import _default
+    from procesflow.render.mapdata import map_input
+
+    options = AnalysisOptions()
+    try:
+        analysis = analyse(log, options, map_dfg=map_input(log).dfg)
+        findings = findings_document(log, run_rules(log, options), options)
+    finally:
+        log.store.close()
+    # as JSON, with the encoder discover's write_json uses
+    return tuple(json.loads(json.dumps(doc, default=_default)) for doc in (analysis.metrics, findings))
+
+
+@pytest.mark.parametrize("file", PARITY_LOGS)
+def test_spark_equals_duckdb(file, shared_logs, spark, tmp_path):
+    from procesflow.importer import import_log
+    from procesflow.session import open_log
+    from procesflow.spark import open_spark_log
+
+    db = tmp_path / "store.duckdb"
+    with Store(db) as store:
+        name = import_log(store, ImportRequest(source=str(shared_logs / file), mapping=LOGS[file])).log
+        parquet = export_events(store, name, tmp_path / f"{name}.parquet")
+        row = store.active_import(name)
+    duck_metrics, duck_findings = documents(open_log(db, name))
+    spark_log = open_spark_log(
+        str(parquet), SparkOptions(session=spark, import_row={"quality": row["quality"]}), name=name,
+        mapping=Mapping(tz=str(row["tz"]), tags=LOGS[file].tags))
+    assert type(spark_log.con).__name__ == "SparkConnection"
+    spark_metrics, spark_findings = documents(spark_log)
+    pairs = (("metrics.json", duck_metrics, spark_metrics), ("findings.json", duck_findings, spark_findings))
+    for label, a, b in pairs:
+        diff = differences(a, b)
+        assert not diff, f"{file} {label}: {len(diff)} differences:\n" + "\n".join(diff[:30])
+    assert spark_metrics["log"]["events"] == duck_metrics["log"]["events"] > 0
+    assert spark_findings["log"] == name
+
+
+def test_parquet_with_own_column_names_and_roles(spark, tmp_path):
+    """A Parquet file with the source's own column names: roles recognised or given by flags,
+    naive timestamps are local time in --tz, events without a case are left out."""
+    import pandas as pd
+
+    frame = pd.DataFrame({
+        "zaaknummer": ["Z1", "Z1", "Z2", "Z2", None],
+        "status": ["Ontvangen", "Besluit", "Ontvangen", "Besluit", "Ontvangen"],
+        "datum": pd.to_datetime(["2024-03-01 09:00", "2024-03-05 10:00", "2024-03-02 09:00",
+                                 "2024-03-02 12:00", "2024-03-03 09:00"]),
+        "afdeling": ["A", "B", "A", "A", "A"],
+        "zaaktype": ["x", "x", "y", "y", "y"],
+    })
+    path = tmp_path / "zaken.parquet"
+    frame.to_parquet(path)
+    result = discover(str(path), spark=SparkOptions(session=spark), out=tmp_path / "out",
+                      request=ImportRequest(source=str(path), mapping=Mapping(roles={"department": "afdeling"},
+                                                                             tz="Europe/Amsterdam")))
+    log = result.metrics["log"]
+    assert (log["cases"], log["events"], log["departments"]) == (2, 4, 2)
+    assert log["first_event"] == "2024-03-01T08:00:00+00:00"  # 09:00 in Amsterdam (CET) is 08:00 UTC
+
+
+def test_missing_table_or_path_is_a_one_line_error(spark, tmp_path):
+    from procesflow.errors import InputError
+    from procesflow.spark.source import SparkStore
+
+    with pytest.raises(InputError) as missing_table:
+        SparkStore(spark, "spark:no_such_db.events")
+    assert "spark:no_such_db.events: cannot read it on Spark" in str(missing_table.value)
+    assert "\n" not in str(missing_table.value)
+    with pytest.raises(InputError, match="no such file or folder"):
+        SparkStore(spark, str(tmp_path / "nope.parquet"))
