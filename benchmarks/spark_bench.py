@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import platform
 import sys
 import time
@@ -28,42 +27,11 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from procesflow.spark.parity import BY_DESIGN, differences  # noqa: E402
+from procesflow.spark.parity import documents as analysis_documents  # noqa: E402
 
-def analysis_documents(log: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    from procesflow.lean.engine import run_rules
-    from procesflow.lean.report import findings_document
-    from procesflow.metrics.summary import analyse
-    from procesflow.options import AnalysisOptions
-    from procesflow.outputs import _default
-    from procesflow.render.mapdata import map_input
-
-    options = AnalysisOptions()
-    analysis = analyse(log, options, map_dfg=map_input(log).dfg)
-    findings = findings_document(log, run_rules(log, options), options)
-    return tuple(json.loads(json.dumps(d, default=_default)) for d in (analysis.metrics, findings))  # type: ignore[return-value]
-
-
-def differences(a: Any, b: Any, path: str = "", out: list[str] | None = None) -> list[str]:
-    out = [] if out is None else out
-    if isinstance(a, dict) and isinstance(b, dict):
-        for key in sorted(set(a) | set(b)):
-            if key in ("generated_at", "source", "data_quality"):
-                continue
-            if key not in a or key not in b:
-                out.append(f"{path}/{key}: only in one")
-            else:
-                differences(a[key], b[key], f"{path}/{key}", out)
-    elif isinstance(a, list) and isinstance(b, list):
-        if len(a) != len(b):
-            out.append(f"{path}: {len(a)} != {len(b)} items")
-        for i, (x, y) in enumerate(zip(a, b, strict=False)):
-            differences(x, y, f"{path}[{i}]", out)
-    elif isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool):
-        if not math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6):
-            out.append(f"{path}: {a} != {b}")
-    elif a != b:
-        out.append(f"{path}: {a!r} != {b!r}")
-    return out
+#: the import's data-quality report is not part of a Spark analysis (no import)
+IGNORE = BY_DESIGN | {"data_quality"}
 
 
 def main() -> None:
@@ -133,7 +101,7 @@ def main() -> None:
     result["variants"] = metrics["log"]["variants"]
     print(f"spark: {result['spark_s']} s (+{result['spark_startup_s']} s start-up); driver {fetched}", flush=True)
     if not args.skip_duckdb:
-        diff = differences(duck[0], on_spark[0]) + differences(duck[1], on_spark[1])
+        diff = differences(duck[0], on_spark[0], ignore=IGNORE) + differences(duck[1], on_spark[1], ignore=IGNORE)
         result["parity_differences"] = diff[:20]
         result["parity"] = not diff
         print("parity:", "equal" if not diff else f"{len(diff)} differences: {diff[:5]}", flush=True)

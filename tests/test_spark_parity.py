@@ -10,8 +10,6 @@ report, which the Spark run is given from the store here) and `generated_at`.
 
 from __future__ import annotations
 
-import json
-import math
 import os
 
 import pytest
@@ -22,6 +20,8 @@ from procesflow.discover import discover  # noqa: E402
 from procesflow.importer import ImportRequest  # noqa: E402
 from procesflow.roles import Mapping  # noqa: E402
 from procesflow.spark import SparkOptions  # noqa: E402
+from procesflow.spark.parity import differences  # noqa: E402
+from procesflow.spark.parity import documents as parity_documents  # noqa: E402
 from procesflow.spark.source import export_events, spark_session  # noqa: E402
 from procesflow.store import Store  # noqa: E402
 
@@ -43,8 +43,6 @@ LOGS = {
 #: were equal when the engine was written).
 DEFAULT_LOGS = ("roadtraffic100traces.xes", "BPI2016_Complaints.csv")
 PARITY_LOGS = sorted(LOGS) if os.environ.get("PROCESFLOW_SPARK_ALL_LOGS") else list(DEFAULT_LOGS)
-BY_DESIGN = {"generated_at", "source"}
-WALL_CLOCK = ("/model/conformance/alignments/seconds",)  # how long pm4py's alignments took
 
 
 @pytest.fixture(scope="module")
@@ -57,35 +55,6 @@ def spark():
     yield session
 
 
-def differences(a, b, path="", out=None) -> list[str]:
-    """Where two JSON documents differ: numbers to rounding (relative 1e-9, absolute 1e-6 —
-    seconds computed as microseconds / 1e6 in a different order), everything else exactly."""
-    out = [] if out is None else out
-    if isinstance(a, dict) and isinstance(b, dict):
-        for key in sorted(set(a) | set(b)):
-            if key in BY_DESIGN or f"{path}/{key}" in WALL_CLOCK:
-                continue
-            if key not in a or key not in b:
-                out.append(f"{path}/{key}: only in {'spark' if key not in a else 'duckdb'}")
-            else:
-                differences(a[key], b[key], f"{path}/{key}", out)
-    elif isinstance(a, list) and isinstance(b, list):
-        if len(a) != len(b):
-            out.append(f"{path}: {len(a)} items on duckdb, {len(b)} on spark")
-        for i, (x, y) in enumerate(zip(a, b, strict=False)):
-            differences(x, y, f"{path}[{i}]", out)
-    elif (isinstance(a, int | float) and isinstance(b, int | float)
-          and not isinstance(a, bool) and not isinstance(b, bool)):
-        if isinstance(a, int) and isinstance(b, int):
-            if a != b:
-                out.append(f"{path}: {a} != {b}")
-        elif not math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6):
-            out.append(f"{path}: {a} != {b}")
-    elif a != b:
-        out.append(f"{path}: {a!r} != {b!r}")
-    return out
-
-
 def test_differences_sees_what_matters():
     assert differences({"a": 1, "t": 1.0000000001, "generated_at": "x"}, {"a": 1, "t": 1.0, "generated_at": "y"}) == []
     assert differences({"a": 1}, {"a": 2}) == ["/a: 1 != 2"]
@@ -94,23 +63,11 @@ def test_differences_sees_what_matters():
 
 
 def documents(log) -> tuple[dict, dict]:
-    """metrics.json and findings.json of `log`, as `discover` computes them (without drawing the
-    maps, charts and reports, which are made from these documents on the driver either way)."""
-    from procesflow.lean.engine import run_rules
-    from procesflow.lean.report import findings_document
-    from procesflow.metrics.summary import analyse
-    from procesflow.options import AnalysisOptions
-    from procesflow.outputs import _default
-    from procesflow.render.mapdata import map_input
-
-    options = AnalysisOptions()
+    """metrics.json and findings.json of `log` (procesflow.spark.parity), closing its store after."""
     try:
-        analysis = analyse(log, options, map_dfg=map_input(log).dfg)
-        findings = findings_document(log, run_rules(log, options), options)
+        return parity_documents(log)
     finally:
         log.store.close()
-    # as JSON, with the encoder discover's write_json uses
-    return tuple(json.loads(json.dumps(doc, default=_default)) for doc in (analysis.metrics, findings))
 
 
 @pytest.mark.parametrize("file", PARITY_LOGS)
