@@ -25,6 +25,7 @@ from typing import Any, Protocol
 import duckdb
 import pyarrow as pa
 
+from procesflow.errors import InputError
 from procesflow.sqlfiles import quote_ident
 
 STAGING = "pf_staging"
@@ -148,3 +149,36 @@ class StagingWriter:
         """Flush what is left; returns the staged columns in first-seen order."""
         self.flush()
         return self.columns
+
+
+# -- DuckDB extensions from PyPI -------------------------------------------------------------------
+def packaged_extension_path(package: str, extension: str, needed_for: str, alternative: str = "") -> Path:
+    """Where the PyPI package `package` (e.g. duckdb-extension-excel) keeps `extension` for our DuckDB
+    version. DuckDB's own extension server is unreachable at many agencies, so procesflow never
+    INSTALLs: it LOADs the file the pip-installed package ships."""
+    import importlib
+
+    try:
+        module = importlib.import_module(package.replace("-", "_"))
+    except ImportError:
+        raise InputError(
+            f"{needed_for} needs the package {package} (pip install {package}=={duckdb.__version__}){alternative}"
+        ) from None
+    path = Path(module.__file__).parent / "extensions" / f"v{duckdb.__version__}" / f"{extension}.duckdb_extension"
+    if not path.is_file():
+        raise InputError(
+            f"the installed {package} has no extension for DuckDB {duckdb.__version__} "
+            f"({path}); install {package}=={duckdb.__version__}"
+        )
+    return path
+
+
+def load_packaged_extension(con: duckdb.DuckDBPyConnection, path: Path, reader: str) -> None:
+    """LOAD an extension file (see `packaged_extension_path`); a one-line error naming `reader`."""
+    from procesflow.sqlfiles import quote_literal
+
+    try:
+        con.execute(f"LOAD {quote_literal(str(path))}")
+    except duckdb.Error as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise InputError(f"cannot load the {reader} {path} ({first})") from None

@@ -32,7 +32,7 @@ from procesflow.errors import InputError
 from procesflow.sqlfiles import quote_ident, quote_literal
 from procesflow.unpack import unpacked_limit
 
-from .base import ROW, STAGING, ConnectorOptions, Staged
+from .base import ROW, STAGING, ConnectorOptions, Staged, load_packaged_extension, packaged_extension_path
 from .xes import secure_parser
 
 EXCEL_BASE = "TIMESTAMP '1899-12-30'"
@@ -243,32 +243,12 @@ def workbook_info(source: Path) -> tuple[list[str], set[str], bool]:
 
 def excel_extension_path() -> Path:
     """Where the `duckdb-extension-excel` package keeps the extension for our DuckDB version."""
-    try:
-        import duckdb_extension_excel
-    except ImportError:
-        raise InputError(
-            "reading .xlsx needs the package duckdb-extension-excel "
-            f"(pip install duckdb-extension-excel=={duckdb.__version__}); or export the sheet as CSV"
-        ) from None
-    path = (
-        Path(duckdb_extension_excel.__file__).parent
-        / "extensions" / f"v{duckdb.__version__}" / "excel.duckdb_extension"
-    )
-    if not path.is_file():
-        raise InputError(
-            f"the installed duckdb-extension-excel has no extension for DuckDB {duckdb.__version__} "
-            f"({path}); install duckdb-extension-excel=={duckdb.__version__}"
-        )
-    return path
+    return packaged_extension_path("duckdb-extension-excel", "excel", "reading .xlsx", "; or export the sheet as CSV")
 
 
 def load_excel_extension(con: duckdb.DuckDBPyConnection) -> None:
     """LOAD the packaged excel extension; never INSTALL (no download)."""
-    path = excel_extension_path()
-    try:
-        con.execute(f"LOAD {quote_literal(str(path))}")
-    except duckdb.Error as exc:
-        raise InputError(f"cannot load the Excel reader {path} ({_first_line(exc)})") from None
+    load_packaged_extension(con, excel_extension_path(), "Excel reader")
 
 
 def _first_line(exc: BaseException) -> str:

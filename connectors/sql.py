@@ -58,7 +58,7 @@ import pyarrow as pa
 from procesflow.errors import InputError
 from procesflow.sqlfiles import quote_ident, quote_literal
 
-from .base import ROW, STAGING, ConnectorOptions, Staged
+from .base import ROW, STAGING, ConnectorOptions, Staged, load_packaged_extension, packaged_extension_path
 
 FETCH_ROWS = 10_000
 ARROW_BATCH_ROWS = 100_000
@@ -229,32 +229,12 @@ def _conninfo_value(value: str) -> str:
 
 def postgres_extension_path() -> Path:
     """Where `duckdb-extension-postgres_scanner` keeps the extension for our DuckDB version."""
-    try:
-        import duckdb_extension_postgres_scanner as package
-    except ImportError:
-        raise InputError(
-            "reading PostgreSQL needs the package duckdb-extension-postgres_scanner "
-            f"(pip install duckdb-extension-postgres_scanner=={duckdb.__version__})"
-        ) from None
-    path = (
-        Path(package.__file__).parent / "extensions" / f"v{duckdb.__version__}"
-        / "postgres_scanner.duckdb_extension"
-    )
-    if not path.is_file():
-        raise InputError(
-            f"the installed duckdb-extension-postgres_scanner has no extension for DuckDB {duckdb.__version__} "
-            f"({path}); install duckdb-extension-postgres_scanner=={duckdb.__version__}"
-        )
-    return path
+    return packaged_extension_path("duckdb-extension-postgres_scanner", "postgres_scanner", "reading PostgreSQL")
 
 
 def load_postgres_extension(con: duckdb.DuckDBPyConnection) -> None:
     """LOAD the packaged postgres_scanner; never INSTALL (no download)."""
-    path = postgres_extension_path()
-    try:
-        con.execute(f"LOAD {quote_literal(str(path))}")
-    except duckdb.Error as exc:
-        raise InputError(f"cannot load the PostgreSQL reader {path} ({_first_line(exc)})") from None
+    load_packaged_extension(con, postgres_extension_path(), "PostgreSQL reader")
 
 
 def _pg_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
