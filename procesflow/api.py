@@ -42,6 +42,7 @@ def open(  # noqa: A001 - the name the brief asks for: procesflow.open(...)
     name: str | None = None,
     *,
     db: str | Path | None = None,
+    spark: Any = None,
     **kwargs: Any,
 ) -> Log:
     """Open a log for analysis.
@@ -56,6 +57,10 @@ def open(  # noqa: A001 - the name the brief asks for: procesflow.open(...)
 
     Without `db`, a file gets a store of its own in `./.procesflow/` (named after the file and
     its checksum), so opening several files in one notebook never clashes.
+
+    `spark`: a SparkSession (or `procesflow.spark.SparkOptions`): the events stay where they are (a
+    Parquet/Delta path or `spark:catalog.schema.table`), nothing is imported, and every query runs
+    on Spark (see the README, "Running on Spark"); the roles and filters work the same way.
     """
     unknown = sorted(set(kwargs) - set(ROLES) - _IMPORT_NAMES - _OPTION_NAMES - _FILTER_NAMES)
     if unknown:
@@ -65,6 +70,14 @@ def open(  # noqa: A001 - the name the brief asks for: procesflow.open(...)
     options = AnalysisOptions(**{k: kwargs.pop(k) for k in list(kwargs) if k in _OPTION_NAMES})
     filters = FilterSpec().merged(**kwargs) if kwargs else FilterSpec()
     source = str(source)
+    if spark is not None:
+        from .spark import SparkOptions
+
+        spark_options = spark if isinstance(spark, SparkOptions) else SparkOptions(session=spark)
+        mapping = _request(source, name, roles, imports).mapping
+        log = Log(Path(source), name or "", filters, options, spark=(spark_options, mapping))
+        log.name = log.event_log.name
+        return log
     if source.endswith(".duckdb") and not imports and not roles:
         return Log(Path(source), name or _only_log(Path(source)), filters, options)
     if db is None:
@@ -79,27 +92,36 @@ class Log:
     """A log in a store, seen through filters, measured with options. Cheap to derive from."""
 
     def __init__(self, db: Path, name: str, filters: FilterSpec | None = None,
-                 options: AnalysisOptions | None = None) -> None:
-        self.db = Path(db)
+                 options: AnalysisOptions | None = None, spark: tuple[Any, Any] | None = None) -> None:
+        self.db = Path(db)  # the store; with `spark`, the Spark source (a path or spark:table)
         self.name = name
         self.filters = filters or FilterSpec()
         self.options = options or AnalysisOptions()
+        self.spark = spark  # (SparkOptions, Mapping) when the events are read on Spark
         self._event_log: EventLog | None = None
 
     # -- deriving ----------------------------------------------------------------------------------
     def filter(self, **changes: Any) -> Log:
         """The same log with more filters: since=, until=, window=, where={...}, starts_with=, ends_with=,
         top_variants=, variant_coverage=, activities= (percent), paths= (percent)."""
-        return Log(self.db, self.name, self.filters.merged(**changes), self.options)
+        return Log(self.db, self.name, self.filters.merged(**changes), self.options, self.spark)
 
     def with_options(self, **changes: Any) -> Log:
         """The same log measured differently: deadline=, deadline_end=, suspend_start=, office_hours=, ..."""
-        return Log(self.db, self.name, self.filters, replace(self.options, **changes))
+        return Log(self.db, self.name, self.filters, replace(self.options, **changes), self.spark)
 
     # -- the engine's view -------------------------------------------------------------------------
     @property
     def event_log(self) -> EventLog:
         """The engine object (built on first use; rebuilt if the store was released meanwhile)."""
+        if self.spark is not None:
+            if self._event_log is None:
+                from .spark import open_spark_log
+
+                spark_options, mapping = self.spark
+                self._event_log = open_spark_log(str(self.db), spark_options, mapping=mapping,
+                                                 name=self.name or None, filters=self.filters)
+            return self._event_log
         store = _store(self.db)
         if self._event_log is None or self._event_log.store is not store:
             self._event_log = EventLog(store, self.name, self.filters)
@@ -110,7 +132,8 @@ class Log:
         if self._event_log is not None:
             self._event_log.con.close()
             self._event_log = None
-        _release(self.db)
+        if self.spark is None:
+            _release(self.db)
 
     # -- results -----------------------------------------------------------------------------------
     def summary(self) -> Summary:

@@ -11,6 +11,7 @@ report, which the Spark run is given from the store here) and `generated_at`.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -27,6 +28,7 @@ from procesflow.store import Store  # noqa: E402
 
 from .test_shared_logs import CSV_SETUP  # noqa: E402
 
+REPO = Path(__file__).resolve().parents[1]
 LOGS = {
     "06_bpic2013_closed.xes.gz": Mapping(),
     "08_receipt.xes.gz": Mapping(),
@@ -116,6 +118,31 @@ def test_parquet_with_own_column_names_and_roles(spark, tmp_path):
     log = result.metrics["log"]
     assert (log["cases"], log["events"], log["departments"]) == (2, 4, 2)
     assert log["first_event"] == "2024-03-01T08:00:00+00:00"  # 09:00 in Amsterdam (CET) is 08:00 UTC
+
+
+def test_procesflow_open_with_a_spark_session_gives_the_duckdb_numbers(spark, tmp_path, monkeypatch):
+    """The notebook API: procesflow.open(path, spark=session) reads the Parquet file in place on Spark;
+    its DFG, variants and a filtered view equal those of the same file imported into DuckDB."""
+    import procesflow
+
+    monkeypatch.chdir(tmp_path)  # procesflow.open keeps its DuckDB store in ./.procesflow/
+    source = str(REPO / "sample_logs" / "vergunningen.parquet")
+    on_duckdb = procesflow.open(source)
+    on_spark = procesflow.open(source, spark=spark)
+    assert type(on_spark.event_log.con).__name__ == "SparkConnection"
+    assert on_spark.name == on_duckdb.name
+    duck_dfg, spark_dfg = on_duckdb.dfg(), on_spark.dfg()
+    edges = ["source", "target", "count", "cases"]
+    assert (spark_dfg.edges[edges].sort_values(edges[:2]).reset_index(drop=True)
+            .equals(duck_dfg.edges[edges].sort_values(edges[:2]).reset_index(drop=True)))
+    assert (spark_dfg.start, spark_dfg.end) == (duck_dfg.start, duck_dfg.end)
+    columns = ["variant", "cases"]
+    assert [tuple(v) for v in on_spark.variants()["variant"]] == [tuple(v) for v in on_duckdb.variants()["variant"]]
+    assert on_spark.variants()[columns[1]].tolist() == on_duckdb.variants()[columns[1]].tolist()
+    top = on_spark.filter(top_variants=3)
+    assert top.spark is on_spark.spark
+    assert top.variants()["cases"].tolist() == on_duckdb.filter(top_variants=3).variants()["cases"].tolist()
+    on_duckdb.close()
 
 
 def test_missing_table_or_path_is_a_one_line_error(spark, tmp_path):
