@@ -30,7 +30,12 @@ lint: $(STAMP)
 test: $(STAMP)
 	./scripts/system-deps.sh test
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q
+	# the Spark tests wait on the JVM most of the time: they run beside the rest (2 cores), their
+	# output follows; either failing fails the target
+	sparktmp=$$(mktemp -d); $(BIN)/pytest -q -p no:cacheprovider --basetemp=$$sparktmp tests/test_spark_parity.py > .spark-tests.log 2>&1 & spark=$$!; \
+	$(BIN)/pytest -q --ignore=tests/test_spark_parity.py; main=$$?; \
+	wait $$spark; sparkrc=$$?; echo '--- Spark tests (tests/test_spark_parity.py):'; cat .spark-tests.log; \
+	rm -rf .spark-tests.log $$sparktmp; [ $$main -eq 0 ] && [ $$sparkrc -eq 0 ]
 	cd notebooks && ../$(BIN)/pytest -q -p no:cacheprovider --nbmake .
 
 sample-logs: $(STAMP)
