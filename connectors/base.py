@@ -182,3 +182,21 @@ def load_packaged_extension(con: duckdb.DuckDBPyConnection, path: Path, reader: 
     except duckdb.Error as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise InputError(f"cannot load the {reader} {path} ({first})") from None
+
+
+def unique_column_names(cells: Iterable[object], clash_label: str) -> list[str]:
+    """Column names from header cells or result columns: empty -> column<i>, repeated -> name_1,
+    name_2 ...; a column called like procesflow's row number becomes `<name> (<clash_label>)`."""
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        name = (str(cell).strip() if cell is not None else "") or f"column{i}"
+        if name == ROW:
+            name = f"{ROW} ({clash_label})"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name]}"
+        else:
+            seen[name] = 0
+        names.append(name)
+    return names

@@ -32,7 +32,15 @@ from procesflow.errors import InputError
 from procesflow.sqlfiles import quote_ident, quote_literal
 from procesflow.unpack import unpacked_limit
 
-from .base import ROW, STAGING, ConnectorOptions, Staged, load_packaged_extension, packaged_extension_path
+from .base import (
+    ROW,
+    STAGING,
+    ConnectorOptions,
+    Staged,
+    load_packaged_extension,
+    packaged_extension_path,
+    unique_column_names,
+)
 from .xes import secure_parser
 
 EXCEL_BASE = "TIMESTAMP '1899-12-30'"
@@ -170,20 +178,7 @@ def _cell_expr(col: str, duck_type: str, base: str) -> str:
 
 def unique_names(header: tuple[object, ...]) -> list[str]:
     """Column names from the header cells: empty -> column<i>, repeated -> name_1, name_2 ..."""
-    names: list[str] = []
-    seen: dict[str, int] = {}
-    for i, cell in enumerate(header):
-        name = str(cell).strip() if cell is not None else ""
-        name = name or f"column{i}"
-        if name == ROW:
-            name = f"{ROW} (sheet)"
-        if name in seen:
-            seen[name] += 1
-            name = f"{name}_{seen[name]}"
-        else:
-            seen[name] = 0
-        names.append(name)
-    return names
+    return unique_column_names(header, "sheet")
 
 
 def workbook_info(source: Path) -> tuple[list[str], set[str], bool]:

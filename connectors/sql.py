@@ -58,7 +58,15 @@ import pyarrow as pa
 from procesflow.errors import InputError
 from procesflow.sqlfiles import quote_ident, quote_literal
 
-from .base import ROW, STAGING, ConnectorOptions, Staged, load_packaged_extension, packaged_extension_path
+from .base import (
+    ROW,
+    STAGING,
+    ConnectorOptions,
+    Staged,
+    load_packaged_extension,
+    packaged_extension_path,
+    unique_column_names,
+)
 
 FETCH_ROWS = 10_000
 ARROW_BATCH_ROWS = 100_000
@@ -363,19 +371,7 @@ def _text(value: Any) -> str | None:
 
 def unique_columns(names: list[str]) -> list[str]:
     """Result column names made unique (a join may return two `id`s): id, id_1, ..."""
-    out: list[str] = []
-    seen: dict[str, int] = {}
-    for i, raw in enumerate(names):
-        name = (raw or "").strip() or f"column{i}"
-        if name == ROW:
-            name = f"{ROW} (source)"
-        if name in seen:
-            seen[name] += 1
-            name = f"{name}_{seen[name]}"
-        else:
-            seen[name] = 0
-        out.append(name)
-    return out
+    return unique_column_names(names, "source")
 
 
 def _redact(url: str) -> str:
