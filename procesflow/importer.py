@@ -431,7 +431,7 @@ def _normalise_sql(
         return f"s.{quote_ident(roles[role])}"
 
     def text_or_null(role: str) -> str:
-        return f"nullif(trim(CAST({col(role)} AS VARCHAR)), '')" if role in roles else "NULL"
+        return f"CAST({col(role)} AS VARCHAR)" if role in roles else "CAST(NULL AS VARCHAR)"
 
     no_start = timeparse.TimeParse("CAST(NULL AS TIMESTAMPTZ)", "false", "CAST(NULL AS TIMESTAMP)", "")
     start = start_plan or no_start
