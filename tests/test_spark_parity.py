@@ -153,3 +153,67 @@ def test_missing_table_or_path_is_a_one_line_error(spark, tmp_path):
     assert "\n" not in str(missing_table.value)
     with pytest.raises(InputError, match="no such file or folder"):
         SparkStore(spark, str(tmp_path / "nope.parquet"))
+
+
+def test_cli_discover_engine_spark_on_the_readme_parquet_file(spark, cli_run, tmp_path):
+    """The README's `procesflow discover sample_logs/vergunningen.parquet --engine spark`: the whole
+    output folder (maps, charts, report) is written, and its metrics.json and findings.json equal those
+    of the same command on DuckDB — apart from what only an import into a store knows (its data-quality
+    report and the import's own figures)."""
+    import json
+
+    source = REPO / "sample_logs" / "vergunningen.parquet"
+    on_duckdb = cli_run("discover", source, "--out", tmp_path / "duckdb", "--quiet")
+    assert on_duckdb.exit_code == 0, on_duckdb.output
+    on_spark = cli_run("discover", source, "--engine", "spark", "--spark-master", "local[2]",
+                       "--out", tmp_path / "spark", "--quiet", with_db=False)
+    assert on_spark.exit_code == 0, on_spark.output
+    written = {p.name for p in (tmp_path / "spark").iterdir()}
+    assert {"metrics.json", "findings.json", "report.html"} <= written, written
+    assert any(name.endswith(".svg") for name in written), written
+    only_a_store_knows = frozenset({"generated_at", "source", "data_quality"})
+    for name in ("metrics.json", "findings.json"):
+        a, b = (json.loads((tmp_path / side / name).read_text()) for side in ("duckdb", "spark"))
+        diff = differences(a, b, ignore=only_a_store_knows)
+        assert not diff, f"{name}: {len(diff)} differences:\n" + "\n".join(diff[:30])
+    metrics = json.loads((tmp_path / "spark" / "metrics.json").read_text())
+    assert metrics["log"]["events"] > 1000
+
+
+def test_where_on_a_case_attribute_on_spark_equals_duckdb(spark, tmp_path, monkeypatch):
+    """`--where` on a case attribute (`case:<key>` columns of the source, or the case attributes a store
+    export carries) keeps the same cases on Spark as on DuckDB; case attributes do not leak into the
+    event attributes."""
+    import pandas as pd
+
+    import procesflow
+
+    monkeypatch.chdir(tmp_path)
+    rows = []
+    for i in range(12):
+        applicant = "bedrijf" if i % 3 == 0 else "burger"
+        steps = ["Ontvangen", "Beoordelen"] + (["Aanvullen", "Beoordelen"] if i % 2 else []) + ["Besluit"]
+        for j, activity in enumerate(steps):
+            # the case attribute only on the first event, empty on the rest (as many exports write it)
+            rows.append((f"Z{i:02d}", activity, pd.Timestamp("2024-03-01 09:00") + pd.Timedelta(days=i, hours=j),
+                         applicant if j == 0 else "", f"team{j % 2}"))
+    frame = pd.DataFrame(rows, columns=["case:concept:name", "concept:name", "time:timestamp",
+                                        "case:aanvrager", "org:group"])
+    frame["time:timestamp"] = frame["time:timestamp"].dt.tz_localize("Europe/Amsterdam")
+    source = tmp_path / "zaken.parquet"
+    frame.to_parquet(source)
+
+    on_duckdb = procesflow.open(str(source))
+    on_spark = procesflow.open(str(source), spark=spark)
+    with Store(on_duckdb.db) as store:
+        exported = export_events(store, on_duckdb.name, tmp_path / "export.parquet")
+    on_export = procesflow.open(str(exported), spark=spark)
+    expected = sorted(f"Z{i:02d}" for i in range(12) if i % 3 == 0)
+    for log in (on_duckdb, on_spark, on_export):
+        kept = log.filter(where={"aanvrager": "bedrijf"})
+        assert kept.variants()["cases"].sum() == len(expected) == 4
+        cases = kept.event_log.con.execute("SELECT DISTINCT case_id FROM pf_ev ORDER BY case_id").fetchall()
+        assert [c[0] for c in cases] == expected
+        keys = kept.event_log.con.execute("SELECT DISTINCT unnest(map_keys(attrs)) FROM pf_ev").fetchall()
+        assert "aanvrager" not in {k[0] for k in keys}
+    on_duckdb.close()

@@ -124,20 +124,23 @@ class SparkStore:
         if not rows:
             raise InputError(f"{source}: no usable events (every row lacks a case, activity or timestamp)")
 
-    def events(self, session: Any) -> Any:
-        """The canonical events as a DataFrame of `session`."""
+    def _frames(self, session: Any) -> tuple[Any, Any | None]:
+        """(events, cases) as DataFrames of `session`; cases is None when the source has no case
+        attributes (`case:<key>` columns, or the `case_attrs` column of a store export)."""
         from pyspark.sql import functions as F
 
         raw = self.spark_raw = read_source(session, self.source)
         events = _canonical(raw) if self._roles is None else _mapped(raw, self._roles, self._tz)
         events = events.where("case_id IS NOT NULL AND activity IS NOT NULL AND ts IS NOT NULL")
-        return events.withColumn("log", F.lit(self.name)).select("log", *CANONICAL)
+        events = events.withColumn("log", F.lit(self.name))
+        return events.select("log", *CANONICAL), _cases(events)
 
     def _load(self, session: Any) -> None:
         """Register events, cases and activity_tags as temp views of `session`."""
         import pyarrow as pa
 
-        self.events(session).createOrReplaceTempView("events")
+        events, cases = self._frames(session)
+        events.createOrReplaceTempView("events")
         # from Arrow (read by the JVM; a Python list would need Python workers at every query)
         logs, acts, tags = (list(c) for c in zip(*self._tags, strict=True)) if self._tags else ([], [], [])
         table = pa.table({"log": pa.array(logs, pa.string()), "activity": pa.array(acts, pa.string()),
@@ -146,8 +149,10 @@ class SparkStore:
             "SELECT CAST(NULL AS STRING) AS log, CAST(NULL AS STRING) AS activity, CAST(NULL AS STRING) AS tag "
             "WHERE false")
         tag_frame.createOrReplaceTempView("activity_tags")
-        session.sql("SELECT CAST(NULL AS STRING) AS log, CAST(NULL AS STRING) AS case_id, "
-                    "CAST(NULL AS MAP<STRING, STRING>) AS attrs WHERE false").createOrReplaceTempView("cases")
+        if cases is None:
+            cases = session.sql("SELECT CAST(NULL AS STRING) AS log, CAST(NULL AS STRING) AS case_id, "
+                                "CAST(NULL AS MAP<STRING, STRING>) AS attrs WHERE false")
+        cases.createOrReplaceTempView("cases")
 
     # -- what EventLog and the commands ask a store ----------------------------------------------
     def log_names(self) -> list[str]:
@@ -185,7 +190,39 @@ def _canonical(raw: Any) -> Any:
             out = out.withColumn(column, F.expr(default))
     if "seq" not in cols:
         out = out.withColumn("seq", F.monotonically_increasing_id() + 1)
+    if "case_attrs" in cols:  # a store export carries each case's attributes on its events
+        out = out.withColumn(CASE_PREFIX + "attrs", F.col("case_attrs"))
     return out
+
+
+#: columns of the mapped events that carry case attributes, until the cases view is built from them
+CASE_PREFIX = "__pf_case_"
+
+
+def case_columns(columns: list[str], used: set[str]) -> list[str]:
+    """The source's case-attribute columns (`case:<key>`), as the import takes them."""
+    return sorted(c for c in columns
+                  if c.lower().startswith("case:") and c.lower() != "case:concept:name" and c not in used)
+
+
+def _cases(events: Any) -> Any | None:
+    """One row per case with its attributes, as the store's `cases` table: per key the first
+    non-empty value in source order (`seq`)."""
+    from pyspark.sql import functions as F
+
+    carried = [c for c in events.columns if c.startswith(CASE_PREFIX)]
+    if not carried:
+        return None
+    if carried == [CASE_PREFIX + "attrs"]:  # a store export: the map as the store had it
+        attrs = F.first(F.col(carried[0]), ignorenulls=True)
+    else:
+        def first_value(column: str) -> Any:
+            quoted = "`" + column.replace("`", "``") + "`"
+            return F.expr(f"min_by({quoted}, seq) FILTER (WHERE {quoted} IS NOT NULL)")
+
+        entries = [F.struct(F.lit(c[len(CASE_PREFIX):]).alias("k"), first_value(c).alias("v")) for c in carried]
+        attrs = F.map_from_entries(F.filter(F.array(*entries), lambda e: e["v"].isNotNull()))
+    return events.groupBy("log", "case_id").agg(attrs.alias("attrs"))
 
 
 def _timestamp(column: Any, dtype: Any, tz: str) -> Any:
@@ -222,7 +259,8 @@ def _mapped(raw: Any, roles: dict[str, str], tz: str) -> Any:
             cols.append(F.nullif(F.trim(F.col(f"`{source}`").cast("string")), F.lit("")).alias(target))
     ts_type = types[roles["timestamp"]]
     precision = F.lit("day" if isinstance(ts_type, T.DateType) else "time").alias("ts_precision")
-    others = [c for c in raw.columns if c not in used]
+    case_cols = case_columns(list(raw.columns), used)
+    others = [c for c in raw.columns if c not in used and not c.lower().startswith("case:")]
     if others:
         attrs = F.map_filter(
             F.map_from_arrays(F.array(*[F.lit(c) for c in others]),
@@ -230,7 +268,9 @@ def _mapped(raw: Any, roles: dict[str, str], tz: str) -> Any:
             lambda k, v: v.isNotNull())
     else:
         attrs = F.lit(None).cast("map<string,string>")
-    return raw.select(*cols, F.monotonically_increasing_id().alias("seq"), precision, attrs.alias("attrs"))
+    case_attrs = [F.nullif(F.col(f"`{c}`").cast("string"), F.lit("")).alias(CASE_PREFIX + c[5:]) for c in case_cols]
+    return raw.select(*cols, F.monotonically_increasing_id().alias("seq"), precision, attrs.alias("attrs"),
+                      *case_attrs)
 
 
 def export_events(store: Any, log: str, path: str | os.PathLike[str]) -> Path:
@@ -239,8 +279,10 @@ def export_events(store: Any, log: str, path: str | os.PathLike[str]) -> Path:
 
     path = Path(path)
     store.con.execute(
-        f"COPY (SELECT case_id, activity, ts, start_ts, resource, department, channel, lifecycle, seq, "
-        f"ts_precision, attrs FROM events WHERE log = {quote_literal(log)} ORDER BY case_id, ts, seq) "
+        f"COPY (SELECT e.case_id, e.activity, e.ts, e.start_ts, e.resource, e.department, e.channel, e.lifecycle, "
+        f"e.seq, e.ts_precision, e.attrs, c.attrs AS case_attrs FROM events e "
+        f"LEFT JOIN cases c ON c.log = e.log AND c.case_id = e.case_id "
+        f"WHERE e.log = {quote_literal(log)} ORDER BY e.case_id, e.ts, e.seq) "
         f"TO {quote_literal(str(path))} (FORMAT parquet)"
     )
     return path
