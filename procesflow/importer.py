@@ -30,7 +30,7 @@ import duckdb
 
 from . import privacy, timeparse
 from .errors import InputError, ProcesflowError
-from .roles import Mapping, RoleResolution, resolve_roles
+from .roles import Mapping, RoleResolution, case_attribute_columns, event_attribute_columns, resolve_roles
 from .sqlfiles import quote_ident, quote_literal, render_sql, sql_text
 from .store import Store
 from .unpack import unpack_single
@@ -437,8 +437,7 @@ def _normalise_sql(
     start = start_plan or no_start
 
     used = set(roles.values())
-    # sorted, so that the same attributes give equal maps whatever the source's column order
-    attrs = sorted(c for c in columns if c not in used and not c.lower().startswith("case:"))
+    attrs = event_attribute_columns(columns, used)
     return render_sql(
         "normalise",
         case=col("case"),
@@ -484,9 +483,7 @@ def map_expr(entries: list[tuple[str, str]]) -> str:
 
 
 def _case_attributes_sql(columns: list[str]) -> str:
-    case_cols = sorted(
-        c for c in columns if c.lower().startswith("case:") and c.lower() != "case:concept:name"
-    )
+    case_cols = case_attribute_columns(columns)
     if not case_cols:
         entries = "{'k': NULL::VARCHAR, 'v': NULL::VARCHAR}"
     else:

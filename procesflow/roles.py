@@ -226,6 +226,18 @@ def resolve_roles(
     return RoleResolution(roles, how)
 
 
+def case_attribute_columns(columns: list[str]) -> list[str]:
+    """The source's case-attribute columns (`case:<key>`, the case id `case:concept:name` aside),
+    sorted: each becomes attribute `<key>` of the case (the store's `cases` table)."""
+    return sorted(c for c in columns if c.lower().startswith("case:") and c.lower() != "case:concept:name")
+
+
+def event_attribute_columns(columns: list[str], used: set[str]) -> list[str]:
+    """The columns that become event attributes: neither a role column nor a case attribute; sorted,
+    so that the same attributes give equal maps whatever the source's column order."""
+    return sorted(c for c in columns if c not in used and not c.lower().startswith("case:"))
+
+
 def detect_roles(columns: list[str], skip: set[str] | None = None) -> dict[str, str]:
     """Recognise roles from column names; each column gets at most one role.
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..roles import ROLES, Mapping, resolve_roles
+from ..roles import ROLES, Mapping, case_attribute_columns, event_attribute_columns, resolve_roles
 from .connection import SparkConnection, configure
 
 CANONICAL = ("case_id", "activity", "ts", "start_ts", "resource", "department", "channel", "lifecycle", "seq",
@@ -199,12 +199,6 @@ def _canonical(raw: Any) -> Any:
 CASE_PREFIX = "__pf_case_"
 
 
-def case_columns(columns: list[str], used: set[str]) -> list[str]:
-    """The source's case-attribute columns (`case:<key>`), as the import takes them."""
-    return sorted(c for c in columns
-                  if c.lower().startswith("case:") and c.lower() != "case:concept:name" and c not in used)
-
-
 def _cases(events: Any) -> Any | None:
     """One row per case with its attributes, as the store's `cases` table: per key the first
     non-empty value in source order (`seq`)."""
@@ -259,8 +253,8 @@ def _mapped(raw: Any, roles: dict[str, str], tz: str) -> Any:
             cols.append(F.nullif(F.trim(F.col(f"`{source}`").cast("string")), F.lit("")).alias(target))
     ts_type = types[roles["timestamp"]]
     precision = F.lit("day" if isinstance(ts_type, T.DateType) else "time").alias("ts_precision")
-    case_cols = case_columns(list(raw.columns), used)
-    others = [c for c in raw.columns if c not in used and not c.lower().startswith("case:")]
+    case_cols = case_attribute_columns(list(raw.columns))
+    others = event_attribute_columns(list(raw.columns), used)
     if others:
         attrs = F.map_filter(
             F.map_from_arrays(F.array(*[F.lit(c) for c in others]),
