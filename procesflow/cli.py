@@ -206,11 +206,11 @@ class ProcesflowGroup(click.Group):
             click.echo(f"error: {exc}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("interrupted; the store is unchanged", err=True)
+            click.echo(_interrupted_message(), err=True)
             ctx.exit(130)
         except Exception as exc:  # a bug, not the user's fault: say so, briefly
             if _interrupted(exc):  # Ctrl-C inside a DuckDB query arrives as "Query interrupted"
-                click.echo("interrupted; the store is unchanged", err=True)
+                click.echo(_interrupted_message(), err=True)
                 ctx.exit(130)
             if (ctx.obj or {}).get("debug"):
                 raise
@@ -220,6 +220,15 @@ class ProcesflowGroup(click.Group):
                 err=True,
             )
             ctx.exit(1)
+
+
+def _interrupted_message() -> str:
+    """What Ctrl-C left behind: an import rolls back unless it had already been committed."""
+    from .store import changes_committed
+
+    if changes_committed():
+        return "interrupted after the import was stored (it is complete); nothing else was written"
+    return "interrupted; the store is unchanged"
 
 
 def _interrupted(exc: BaseException) -> bool:

@@ -56,6 +56,16 @@ def memory_limit() -> str:
     return f"{min(2500, total // 2 // 1_000_000)}MB"
 
 
+#: transactions committed by this process (so that Ctrl-C after an import finished is not
+#: reported as "the store is unchanged")
+_commits = 0
+
+
+def changes_committed() -> bool:
+    """Whether this process has committed a change to a store (a finished import)."""
+    return _commits > 0
+
+
 class Store:
     """A connection to a procesflow store file.
 
@@ -106,6 +116,8 @@ class Store:
             raise
         else:
             self.con.execute("COMMIT")
+            global _commits
+            _commits += 1
 
     # -- schema ----------------------------------------------------------------------------------
     def _ensure_schema(self) -> None:

@@ -137,10 +137,34 @@ def test_a_second_process_gets_a_clear_message_while_an_import_writes(big_csv: P
             assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
     finally:
         writer.send_signal(signal.SIGINT)
-        writer.communicate(timeout=120)
+        _, err = writer.communicate(timeout=120)
     assert writer.returncode in (0, 130)
-    if writer.returncode == 130:
+    if writer.returncode == 130 and "the store is unchanged" in err:
         assert fingerprint(store) == before
+    else:  # the import had been committed before Ctrl-C arrived, and says so
+        assert fingerprint(store) != before
+        assert writer.returncode == 0 or "interrupted after the import was stored" in err, err
+
+
+def test_ctrl_c_after_the_import_was_committed_says_so(cli_run, tmp_path, monkeypatch):
+    """Ctrl-C while the import report is printed: the import is stored, so the message must not claim
+    that the store is unchanged."""
+    from procesflow import console, store
+
+    monkeypatch.setattr(store, "_commits", 0)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(console, "print_import", interrupted)
+    log = tmp_path / "log.csv"
+    log.write_text("case;activity;timestamp\n1;A;2024-01-01 10:00\n1;B;2024-01-02 10:00\n")
+    result = cli_run("import", log)
+    assert result.exit_code == 130
+    assert "interrupted after the import was stored" in result.output
+    assert "the store is unchanged" not in result.output
+    with store.Store(tmp_path / "store.duckdb", read_only=True) as opened:
+        assert opened.log_names() == ["log"]
 
 
 def test_an_import_gets_a_clear_message_while_an_analysis_reads(store: Path, tmp_path: Path):
