@@ -126,15 +126,16 @@ def main() -> None:
 CORE_STEPS = ("steps", "dfg", "variants", "rework")
 
 
-def core_results(log: Any) -> tuple[dict[str, float], dict[str, Any]]:
-    """Seconds per core step and the step's result (plain values, for the comparison)."""
+def core_results(open_log: Any) -> tuple[dict[str, float], dict[str, Any], Any]:
+    """Seconds per core step and the step's result (plain values, for the comparison). Opening the
+    log builds the filtered view and the step, case and variant tables (`EventLog.__init__`)."""
     from procesflow.discovery.dfg import discover_dfg
     from procesflow.discovery.variants import discover_variants
 
     seconds: dict[str, float] = {}
     out: dict[str, Any] = {}
     t = time.perf_counter()
-    log.ensure("steps")
+    log = open_log()
     out["steps"] = list(log.con.execute(
         "SELECT count(*), count(DISTINCT case_id), max(pos) FROM pf_steps").fetchone())
     seconds["steps"] = time.perf_counter() - t
@@ -149,7 +150,7 @@ def core_results(log: Any) -> tuple[dict[str, float], dict[str, Any]]:
     t = time.perf_counter()
     out["rework"] = log.one("rework_summary")
     seconds["rework"] = time.perf_counter() - t
-    return {k: round(v, 1) for k, v in seconds.items()}, out
+    return {k: round(v, 1) for k, v in seconds.items()}, out, log
 
 
 def core(args: Any, parquet: Path, row: dict[str, Any], result: dict[str, Any]) -> None:
@@ -157,17 +158,16 @@ def core(args: Any, parquet: Path, row: dict[str, Any], result: dict[str, Any]) 
     from procesflow.spark import SparkOptions, open_spark_log
     from procesflow.spark.source import spark_session
 
-    log = open_log(args.store, args.log)
-    result["duckdb"], duck = core_results(log)
+    result["duckdb"], duck, log = core_results(lambda: open_log(args.store, args.log))
     log.store.close()
     print(f"duckdb: {result['duckdb']}", flush=True)
     t = time.perf_counter()
     spark = spark_session(args.master)
     spark.conf.set("spark.sql.shuffle.partitions", args.partitions)
     result["spark_startup_s"] = round(time.perf_counter() - t, 1)
-    log = open_spark_log(str(parquet), SparkOptions(session=spark, import_row={"quality": row["quality"]}),
-                         name=args.log, mapping=None)
-    result["spark"], on_spark = core_results(log)
+    options = SparkOptions(session=spark, import_row={"quality": row["quality"]})
+    result["spark"], on_spark, _ = core_results(lambda: open_spark_log(str(parquet), options, name=args.log,
+                                                                       mapping=None))
     print(f"spark: {result['spark']} (+{result['spark_startup_s']} s start-up)", flush=True)
     result["events"], result["cases"] = duck["steps"][0], duck["steps"][1]
     result["variants"] = len(duck["variants"])
