@@ -178,6 +178,11 @@ def test_cli_discover_engine_spark_on_the_readme_parquet_file(spark, cli_run, tm
         assert not diff, f"{name}: {len(diff)} differences:\n" + "\n".join(diff[:30])
     metrics = json.loads((tmp_path / "spark" / "metrics.json").read_text())
     assert metrics["log"]["events"] > 1000
+    # the pictures are drawn from those documents on the driver: the same bytes from either engine
+    pictures = ["dfg.json", "map.dot", "map.svg", "map-findings.dot", "map-performance.dot", "model_tree.txt",
+                "charts/throughput.svg", "charts/variants.svg", "charts/handoffs.svg", "charts/wip.svg"]
+    for name in pictures:
+        assert (tmp_path / "spark" / name).read_bytes() == (tmp_path / "duckdb" / name).read_bytes(), name
 
 
 def test_where_on_a_case_attribute_on_spark_equals_duckdb(spark, tmp_path, monkeypatch):
