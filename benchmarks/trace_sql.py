@@ -102,7 +102,9 @@ class Traced:
         return self._timed("executemany", query, *args, **kwargs)
 
     def sql(self, query: Any, *args: Any, **kwargs: Any) -> Any:
-        return self._timed("sql", query, *args, **kwargs)
+        caller = _caller()
+        rel = self._inner.sql(query, *args, **kwargs)  # lazy: timed when it is fetched
+        return TracedRelation(rel, query if isinstance(query, str) else str(query), caller) if rel is not None else rel
 
     def cursor(self) -> Traced:
         return Traced(self._inner.cursor())
@@ -121,11 +123,42 @@ class Traced:
         self._inner.close()
 
 
+class TracedRelation:
+    """A lazy DuckDB relation (`con.sql`, procesflow.frames): its query runs when it is fetched."""
+
+    def __init__(self, inner: Any, sql: str, caller: str) -> None:
+        self._inner, self._sql, self._caller = inner, sql, caller
+
+    def project(self, *args: Any, **kwargs: Any) -> TracedRelation:
+        return TracedRelation(self._inner.project(*args, **kwargs), self._sql, self._caller)
+
+    def _fetch(self, method: str) -> Any:
+        _reset_peak()
+        before, _ = _rss_mb()
+        started = time.perf_counter()
+        result = getattr(self._inner, method)()
+        seconds = time.perf_counter() - started
+        after, peak = _rss_mb()
+        RECORDS.append({"step": STEP["name"], "seconds": seconds, "caller": self._caller, "sql": _label(self._sql),
+                        "rss_before_mb": round(before), "rss_after_mb": round(after), "peak_mb": round(peak)})
+        return result
+
+    def df(self) -> Any:
+        return self._fetch("df")
+
+    def fetchall(self) -> Any:
+        return self._fetch("fetchall")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("source", type=Path)
     p.add_argument("--top", type=int, default=40)
     p.add_argument("--json", type=Path)
+    p.add_argument("--import-only", action="store_true", help="trace only the import into a fresh store")
     args = p.parse_args(argv)
 
     import duckdb
@@ -151,8 +184,20 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="pf-trace-") as tmp:
-        result = discover_module.discover(str(args.source), db=Path(tmp) / "store.duckdb", out=Path(tmp) / "out",
-                                          progress=progress)
+        if args.import_only:
+            from procesflow.importer import ImportRequest, import_log
+
+            STEP["name"] = "import"
+            with store_module.Store(Path(tmp) / "store.duckdb") as store:
+                import_log(store, ImportRequest(source=str(args.source)))
+
+            class _Result:
+                timings = {"import": time.perf_counter() - started}
+
+            result = _Result()
+        else:
+            result = discover_module.discover(str(args.source), db=Path(tmp) / "store.duckdb",
+                                              out=Path(tmp) / "out", progress=progress)
     total = time.perf_counter() - started
     _, peak = _rss_mb()
     by_step: dict[str, float] = defaultdict(float)

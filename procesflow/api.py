@@ -144,10 +144,9 @@ class Log:
         report = self.event_log.filter_report
         return Summary({
             "log": self.name, "cases": report.cases_kept, "events": report.events_kept,
-            "activities": int(self.event_log.con.execute("SELECT count(DISTINCT activity) FROM pf_ev").fetchone()[0]),
-            "variants": int(self.event_log.con.execute(
-                "SELECT count(DISTINCT v) FROM (SELECT list(activity ORDER BY ts, seq) v FROM pf_ev GROUP BY case_id)"
-            ).fetchone()[0]),
+            "activities": int(self.event_log.con.execute(
+                "SELECT count(DISTINCT activity) FROM pf_steps").fetchone()[0]),
+            "variants": int(self.event_log.con.execute("SELECT count(*) FROM pf_variant_keys").fetchone()[0]),
             "first_event": info["first_event"], "last_event": info["last_event"],
             "departments": info["departments"], "channels": info["channels"],
             "filters": report.description or ["none"], "roles": info["mapping"]["roles"],
@@ -186,11 +185,7 @@ class Log:
         if isinstance(finding, int):
             raise InputError("give the finding itself (e.g. findings[0]), not its number")
         ids = list(finding.case_ids) if hasattr(finding, "case_ids") else list(finding)
-        frame = self.event_log.con.execute(
-            "SELECT * EXCLUDE (log, resource) FROM pf_ev WHERE list_contains(?, case_id) ORDER BY case_id, ts, seq",
-            [ids],
-        ).df()
-        return frame
+        return self._events("list_contains($ids, e.case_id)", "resource", {"ids": [str(i) for i in ids]})
 
     def map(self, kind: str = "frequency", lang: str = "en", findings: Findings | None = None) -> ProcessMap:
         """A process map: kind "frequency", "performance" or "findings" (runs the rules if needed)."""
@@ -220,9 +215,18 @@ class Log:
     def to_pandas(self) -> pd.DataFrame:
         """The (filtered) events with procesflow's column names; resources left out unless
         `show_resources=True` was given (personal data)."""
-        drop = "" if self.options.show_resources else ", resource"
-        return self.event_log.con.execute(
-            f"SELECT * EXCLUDE (log{drop}) FROM pf_ev ORDER BY case_id, ts, seq").df()
+        return self._events("true", "" if self.options.show_resources else "resource")
+
+    def _events(self, where: str, drop: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        """The filtered events (`pf_ev`) with every column of the store's `events` view (attributes
+        as the `attrs` map), in case order; `drop`: a column to leave out."""
+        from .frames import frame
+
+        exclude = ", ".join(c for c in ("log", drop) if c)
+        return frame(self.event_log.con,
+                     f"SELECT e.* EXCLUDE ({exclude}) FROM events e SEMI JOIN pf_ev f ON f.seq = e.seq "
+                     f"WHERE e.log = $log AND {where} ORDER BY e.case_id, e.ts, e.seq",
+                     {"log": self.name, **(params or {})})
 
     def to_pm4py(self) -> pd.DataFrame:
         """The (filtered) events as a pm4py-ready DataFrame (case:concept:name, concept:name,

@@ -8,9 +8,11 @@ replaces the previous output in one step.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -76,6 +78,7 @@ def discover(
     from .render.report import write_reports
 
     options = options or AnalysisOptions()
+    _warm_up()
     step = _Steps(progress)
     step("import")
     if spark is not None:
@@ -137,6 +140,21 @@ def discover(
     final = {name: target / path.relative_to(work) for name, path in files.items()}
     return DiscoverResult(log=resolved.name, folder=target, files=final, metrics=analysis.metrics,
                           findings=findings_doc, imported=resolved.imported, timings=step.timings)
+
+
+def _warm_up() -> None:
+    """Import pm4py and matplotlib in a background thread while the import and the SQL run: DuckDB
+    releases Python's lock while it works, so the seconds these imports take overlap the queries
+    instead of adding to them (the later steps import the same modules and find them loaded)."""
+
+    def load() -> None:
+        with contextlib.suppress(Exception):  # the step that needs a module reports its own error
+            import pm4py.algo.discovery.inductive.variants.imf  # noqa: F401
+            import pm4py.objects.conversion.process_tree.converter  # noqa: F401
+
+            from .render import charts  # noqa: F401  (matplotlib)
+
+    threading.Thread(target=load, name="procesflow-warm-up", daemon=True).start()
 
 
 class _Steps:

@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from .filters import FilterReport, FilterSpec, build_filtered_view
+from .frames import frame
 from .sqlfiles import quote_literal, render_sql, run_script, sql_text
 from .store import Store
 
@@ -31,7 +32,7 @@ class EventLog:
         self.con.execute(sql_text("macros"))
         self.import_row = store.active_import(self.name)
         self.tz: str = str(self.import_row["tz"])
-        self.filter_report: FilterReport = build_filtered_view(self.con, self.name, self.filters, self.tz)
+        self.filter_report: FilterReport = build_filtered_view(self.con, store, self.name, self.filters, self.tz)
         self._prepared: set[str] = set()
         self.memo: dict[str, Any] = {}  # results computed once per log (DFG, variants)
         self.ensure("steps")  # pf_steps, pf_cases, variant keys: every analysis reads them
@@ -58,7 +59,7 @@ class EventLog:
         """Run `procesflow/sql/<sql_name>.sql` on this log and return a DataFrame (the shared step
         and case tables exist from the start)."""
         text = render_sql(sql_name, **parts) if parts else sql_text(sql_name)
-        return self.con.execute(text, params or {}).df()
+        return frame(self.con, text, params)
 
     def rows(self, sql_name: str, params: dict[str, Any] | None = None, **parts: str) -> list[tuple]:
         text = render_sql(sql_name, **parts) if parts else sql_text(sql_name)
@@ -78,7 +79,7 @@ class EventLog:
 
     @cached_property
     def has_start_times(self) -> bool:
-        return bool(self.con.execute("SELECT count(start_ts) > 0 FROM pf_ev").fetchone()[0])
+        return bool(self.con.execute("SELECT count(start_ts) > 0 FROM pf_steps").fetchone()[0])
 
     @cached_property
     def tags(self) -> dict[str, list[str]]:

@@ -136,35 +136,36 @@ class FilterReport:
 
 
 def build_filtered_view(
-    con: duckdb.DuckDBPyConnection, log: str, spec: FilterSpec, tz: str = "UTC"
+    con: duckdb.DuckDBPyConnection, store: Any, log: str, spec: FilterSpec, tz: str = "UTC"
 ) -> FilterReport:
-    """Create TEMP VIEW `pf_ev` (and helpers) on `con` for `log` filtered by `spec`.
+    """Create TEMP VIEW `pf_ev` (and helpers) on `con` for `log` of `store` filtered by `spec`.
 
+    `pf_ev` has `case_key` (an integer per case on DuckDB: what windows partition by) and the
+    canonical event columns, the text roles dictionary-coded (`Store.events_relation`).
     Dates and date-times without offset in `since`/`until` are wall-clock time in `tz` (the zone
     the log was imported with), so `--from 2024-01-01` means local midnight."""
-    lit = quote_literal(log)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW pf_log_ev AS SELECT * FROM events WHERE log = {lit}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW pf_log_ev AS {store.events_relation(log)}")
     totals = con.execute(
-        "SELECT count(DISTINCT case_id), count(*), count(DISTINCT activity) FROM pf_log_ev"
+        "SELECT count(DISTINCT case_key), count(*), count(DISTINCT activity) FROM pf_log_ev"
     ).fetchone()
-    case_filters = _case_predicates(con, log, spec, tz)
+    case_filters = _case_predicates(con, store, log, spec, tz)
     if case_filters or spec.top_variants or spec.variant_coverage:
         where = " AND ".join(case_filters) if case_filters else "true"
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE pf_kept_cases AS
             WITH c AS (
-                SELECT case_id, min(ts) AS first_ts, max(ts) AS last_ts,
+                SELECT case_key, any_value(case_id) AS case_id, min(ts) AS first_ts, max(ts) AS last_ts,
                        arg_min(activity, (ts, seq)) AS first_activity,
                        arg_max(activity, (ts, seq)) AS last_activity
-                FROM pf_log_ev GROUP BY case_id
+                FROM pf_log_ev GROUP BY case_key
             )
-            SELECT case_id FROM c WHERE {where}
+            SELECT case_key FROM c WHERE {where}
             """
         )
         if spec.top_variants or spec.variant_coverage:
             _keep_top_variants(con, spec)
-        case_clause = "case_id IN (SELECT case_id FROM pf_kept_cases)"
+        case_clause = "case_key IN (SELECT case_key FROM pf_kept_cases)"
     else:
         case_clause = "true"
     event_clause = "true"
@@ -177,7 +178,8 @@ def build_filtered_view(
     hidden: list[tuple[str, int]] = []
     if spec.activities is not None and spec.activities < 100:
         freq = con.execute(
-            "SELECT activity, count(*) AS n FROM pf_ev_cases GROUP BY activity ORDER BY n DESC, activity"
+            "SELECT CAST(activity AS VARCHAR) AS activity, count(*) AS n FROM pf_ev_cases "
+            "GROUP BY activity ORDER BY n DESC, activity"
         ).fetchall()
         keep = max(1, math.floor(len(freq) * spec.activities / 100 + 0.5))
         hidden = [(a, n) for a, n in freq[keep:]]
@@ -189,7 +191,7 @@ def build_filtered_view(
         )
     else:
         con.execute("CREATE OR REPLACE TEMP VIEW pf_ev AS SELECT * FROM pf_ev_cases")
-    kept = con.execute("SELECT count(DISTINCT case_id), count(*) FROM pf_ev").fetchone()
+    kept = con.execute("SELECT count(DISTINCT case_key), count(*) FROM pf_ev").fetchone()
     if kept[1] == 0:
         raise InputError(f"log {log!r}: the filters keep no events ({'; '.join(spec.describe())})")
     return FilterReport(
@@ -203,7 +205,7 @@ def build_filtered_view(
     )
 
 
-def _case_predicates(con: duckdb.DuckDBPyConnection, log: str, spec: FilterSpec, tz: str) -> list[str]:
+def _case_predicates(con: duckdb.DuckDBPyConnection, store: Any, log: str, spec: FilterSpec, tz: str) -> list[str]:
     preds: list[str] = []
     if (spec.since or spec.until) and spec.window != "trim":
         preds.append(_window_sql("first_ts", "last_ts", spec, tz))
@@ -212,7 +214,7 @@ def _case_predicates(con: duckdb.DuckDBPyConnection, log: str, spec: FilterSpec,
     if spec.ends_with:
         preds.append(f"last_activity IN ({', '.join(quote_literal(a) for a in spec.ends_with)})")
     for attr, values in spec.where:
-        preds.append(_attribute_predicate(con, log, attr, values))
+        preds.append(_attribute_predicate(con, store, log, attr, values))
     return preds
 
 
@@ -233,26 +235,26 @@ def _window_sql(first: str, last: str, spec: FilterSpec, tz: str) -> str:
     return f"({lo_last} AND {hi_first})"
 
 
-def _attribute_predicate(con: duckdb.DuckDBPyConnection, log: str, attr: str, values: tuple[str, ...]) -> str:
+def _attribute_predicate(con: duckdb.DuckDBPyConnection, store: Any, log: str, attr: str,
+                         values: tuple[str, ...]) -> str:
     vals = ", ".join(quote_literal(v) for v in values)
     key = quote_literal(attr)
-    event_keys = {r[0] for r in con.execute(
-        "SELECT DISTINCT unnest(map_keys(attrs)) FROM pf_log_ev").fetchall()}
+    source, event_attrs = store.event_attributes(log)
     case_keys = {r[0] for r in con.execute(
         f"SELECT DISTINCT unnest(map_keys(attrs)) FROM cases WHERE log = {quote_literal(log)}").fetchall()}
     # a name may be a role column (department), an event attribute and a case attribute at once
     parts = []
     if attr in EVENT_COLUMNS:
         parts.append(f"case_id IN (SELECT case_id FROM pf_log_ev WHERE {attr} IN ({vals}))")
-    if attr in event_keys:
-        parts.append(f"case_id IN (SELECT case_id FROM pf_log_ev WHERE attrs[{key}] IN ({vals}))")
+    if attr in event_attrs:
+        parts.append(f"case_id IN (SELECT case_id FROM {source} WHERE {event_attrs[attr]} IN ({vals}))")
     if attr in case_keys:
         parts.append(
             f"case_id IN (SELECT case_id FROM cases WHERE log = {quote_literal(log)} "
             f"AND attrs[{key}] IN ({vals}))"
         )
     if not parts:
-        known = sorted(set(EVENT_COLUMNS) | event_keys | case_keys)
+        known = sorted(set(EVENT_COLUMNS) | set(event_attrs) | case_keys)
         raise InputError(f"--where {attr}=...: log {log!r} has no attribute {attr!r}; attributes: {', '.join(known)}")
     return "(" + " OR ".join(parts) + ")"
 
@@ -262,9 +264,9 @@ def _keep_top_variants(con: duckdb.DuckDBPyConnection, spec: FilterSpec) -> None
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE pf_case_variant AS
-        SELECT case_id, list(activity ORDER BY ts, seq) AS variant
-        FROM pf_log_ev WHERE case_id IN (SELECT case_id FROM pf_kept_cases)
-        GROUP BY case_id
+        SELECT case_key, list(CAST(activity AS VARCHAR) ORDER BY ts, seq) AS variant
+        FROM pf_log_ev WHERE case_key IN (SELECT case_key FROM pf_kept_cases)
+        GROUP BY case_key
         """
     )
     limit = (
@@ -285,7 +287,7 @@ def _keep_top_variants(con: duckdb.DuckDBPyConnection, spec: FilterSpec) -> None
                    sum(n) OVER () AS total
             FROM v
         )
-        SELECT c.case_id FROM pf_case_variant c JOIN r USING (variant) WHERE {limit}
+        SELECT c.case_key FROM pf_case_variant c JOIN r USING (variant) WHERE {limit}
         """
     )
 

@@ -31,8 +31,15 @@ import duckdb
 from . import privacy, timeparse
 from .errors import InputError, ProcesflowError
 from .roles import Mapping, RoleResolution, case_attribute_columns, event_attribute_columns, resolve_roles
-from .sqlfiles import quote_ident, quote_literal, render_sql, sql_text
-from .store import Store
+from .sqlfiles import quote_ident, quote_literal, render_sql, run_script, sql_text
+from .store import (
+    ATTR_PREFIX,
+    Store,
+    drop_log_table,
+    events_table,
+    refresh_events_view,
+    role_type,
+)
 from .unpack import unpack_single
 
 DEFAULT_TZ = "Europe/Amsterdam"
@@ -239,6 +246,7 @@ def _run(
     if request.pseudonymize or any(f.role == "case" for f in personal):
         pseudonymised = privacy.pseudonymise(con, staged.columns, resolution.roles, personal,
                                              only_case=not request.pseudonymize)
+        con.execute("DROP TABLE IF EXISTS pf_values")  # the values changed: counted again when needed
     staged.notes.extend(privacy.notes(personal, pseudonymised))
     timeparse.install_macros(con)
     ts_plan = timeparse.plan(
@@ -250,21 +258,22 @@ def _run(
             con, "pf_staging", resolution.roles["start_timestamp"], tz,
             mapping.start_timestamp_format or mapping.timestamp_format, fast_column="pf_start_fast",
         )
-    con.execute(_normalise_sql(staged.columns, resolution, ts_plan, start_plan, tz))
-
-    # the import row first: rejects and events refer to it
+    carried = _carried_columns(staged.columns, resolution)
+    # the import's id first: its ENUM types, rejects and events refer to it
     import_id = con.execute("SELECT nextval('import_ids')").fetchone()[0]
-    con.execute(
-        """
-        INSERT INTO rejects
-        SELECT ?, ?, source_row, raw, reason FROM pf_stage_rejects
-        UNION ALL
-        SELECT ?, ?, n.source_row, CAST(to_json(s) AS VARCHAR), n.reason
-        FROM pf_norm n JOIN pf_staging s ON s.__row = n.source_row
-        WHERE n.reason IS NOT NULL
-        """,
-        [import_id, name, import_id, name],
-    )
+    con.execute(_normalise_sql(con, resolution, ts_plan, start_plan, tz, carried, import_id))
+    con.execute("INSERT INTO rejects SELECT ?, ?, source_row, raw, reason FROM pf_stage_rejects",
+                [import_id, name])
+    if con.execute("SELECT count(reason) FROM pf_norm").fetchone()[0]:  # the raw rows only when needed
+        con.execute(
+            """
+            INSERT INTO rejects
+            SELECT ?, ?, n.source_row, CAST(to_json(s) AS VARCHAR), n.reason
+            FROM pf_norm n JOIN pf_staging s ON s.__row = n.source_row
+            WHERE n.reason IS NOT NULL
+            """,
+            [import_id, name],
+        )
     by_reason = dict(
         con.execute(
             "SELECT reason, count(*) FROM rejects WHERE import_id = ? GROUP BY reason "
@@ -299,47 +308,56 @@ def _run(
     ).fetchone()
 
     pairs = _has_start_complete(con) if "lifecycle" in resolution.roles else False
-    con.execute(sql_text("pairing" if pairs else "unpaired"))
+    carried_sql = "".join(f", {quote_ident(c)}" for c in carried)
+    if pairs:
+        carried_pairs = "".join(f",\n    coalesce(e.{quote_ident(c)}, s.{quote_ident(c)}) AS {quote_ident(c)}"
+                                for c in carried)
+        con.execute(render_sql("pairing", carried=carried_sql, carried_pairs=carried_pairs))
+    else:
+        con.execute(render_sql("unpaired", carried=carried_sql))
     n_events, first_row, last_row = con.execute(
         "SELECT count(*), min(source_row), max(source_row) FROM pf_events").fetchone()
     pairs_merged = rows_valid - n_events
 
-    key = "case_id, activity, ts, start_ts, resource, department, channel, lifecycle"
-    duplicates = con.execute(
-        f"SELECT count(*) - (SELECT count(*) FROM (SELECT DISTINCT {key} FROM pf_events)) "
-        "FROM pf_events"
-    ).fetchone()[0]
     # replacing: the old log goes in the same transaction, so a failure keeps it intact
+    replaced = [i for (i,) in con.execute("SELECT import_id FROM imports WHERE log = ?", [name]).fetchall()]
     con.execute("UPDATE imports SET active = false WHERE log = ? AND active", [name])
-    for table in ("events", "cases", "activity_tags"):
+    for table in ("cases", "activity_tags"):
         con.execute(f"DELETE FROM {table} WHERE log = ?", [name])
     con.execute("DELETE FROM rejects WHERE log = ? AND import_id <> ?", [name, import_id])
-    dedupe_clause = (
-        f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY source_row) = 1"
-        if request.dedupe
-        else ""
-    )
+    for old in replaced:
+        drop_log_table(con, old)
+
+    key = "case_id, activity, ts, start_ts, resource, department, channel, lifecycle"
+    duplicates = None
+    if request.dedupe:  # counted before they go
+        duplicates = con.execute(
+            f"SELECT count(*) - (SELECT count(*) FROM (SELECT DISTINCT {key} FROM pf_events)) FROM pf_events"
+        ).fetchone()[0]
     # seq is 1..n in source order: the source row itself when the usable rows are contiguous (no
-    # rejects, no merged pairs), which saves sorting every event one extra time
-    seq = ("row_number() OVER (ORDER BY source_row)" if request.dedupe or last_row - first_row + 1 != n_events
-           else f"source_row - {int(first_row) - 1}")
-    con.execute(
-        f"""
-        INSERT INTO events
-        SELECT ?, case_id, activity, ts, start_ts, resource, department, channel, lifecycle,
-               {seq},
-               CASE WHEN ts_date_only THEN 'day' ELSE 'time' END, attrs
-        FROM pf_events
-        {dedupe_clause}
-        ORDER BY case_id, ts, source_row
-        """,
-        [name],
-    )
-    stored = con.execute("SELECT count(*) FROM events WHERE log = ?", [name]).fetchone()[0]
-    con.execute(_case_attributes_sql(staged.columns), {"log": name})
+    # rejects, no merged pairs), which saves numbering every event in one more sorted pass
+    contiguous = not request.dedupe and last_row - first_row + 1 == n_events
+    seq = f"source_row - {int(first_row) - 1}" if contiguous else "row_number() OVER (ORDER BY source_row)"
+    table = events_table(import_id)
+    attributes = [c for c in carried if c.startswith(ATTR_PREFIX)]
+    run_script(con, render_sql(
+        "log_table",
+        table=quote_ident(table),
+        seq=seq,
+        attributes="".join(f",\n       {quote_ident(c)}" for c in attributes),
+        dedupe=f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY source_row) = 1" if request.dedupe else "",
+        lifecycle_type=quote_ident(role_type("lifecycle", import_id)),
+    ))
+    stored = con.execute(f"SELECT count(*) FROM {quote_ident(table)}").fetchone()[0]
+    _store_cases(con, name, [c for c in carried if not c.startswith(ATTR_PREFIX)])
     _store_tags(con, name, mapping.tags)
 
-    quality = _quality(con, name)
+    quality = _quality(con, table)
+    if duplicates is None:  # equal events share case and timestamp: only tied events can be duplicates
+        duplicates = con.execute(
+            f"SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM {quote_ident(table)} "
+            f"GROUP BY {key} HAVING count(*) > 1)"
+        ).fetchone()[0] if quality["tied_events"] else 0
     quality.update(
         personal_data=[f.to_json() for f in personal],
         duplicates=duplicates,
@@ -379,6 +397,7 @@ def _run(
             staged.rows_read, stored, rejected, datetime.now(UTC), json.dumps(quality, default=str),
         ],
     )
+    refresh_events_view(con)
     return ImportResult(
         log=name,
         import_id=import_id,
@@ -418,30 +437,42 @@ def _check_name(store: Store, name: str, sha: str | None, path: str, replace: bo
     )
 
 
+def _carried_columns(columns: list[str], resolution: RoleResolution) -> dict[str, str]:
+    """pf_norm column -> source column for the values that travel along with each event: the event
+    attributes ("attr:<column>") and the case attributes ("case:<key>", the source's own name)."""
+    used = set(resolution.roles.values())
+    out = {ATTR_PREFIX + c: c for c in event_attribute_columns(columns, used)}
+    out.update({c: c for c in case_attribute_columns(columns)})
+    return out
+
+
 def _normalise_sql(
-    columns: list[str],
+    con: duckdb.DuckDBPyConnection,
     resolution: RoleResolution,
     ts_plan: timeparse.TimeParse,
     start_plan: timeparse.TimeParse | None,
     tz: str,
+    carried: dict[str, str],
+    import_id: int,
 ) -> str:
     roles = resolution.roles
 
     def col(role: str) -> str:
         return f"s.{quote_ident(roles[role])}"
 
-    def text_or_null(role: str) -> str:
-        return f"CAST({col(role)} AS VARCHAR)" if role in roles else "CAST(NULL AS VARCHAR)"
-
     no_start = timeparse.TimeParse("CAST(NULL AS TIMESTAMPTZ)", "false", "CAST(NULL AS TIMESTAMP)", "")
     start = start_plan or no_start
-
-    used = set(roles.values())
-    attrs = event_attribute_columns(columns, used)
+    texts, joins = _text_roles(con, roles, import_id)
+    carried_sql = "".join(
+        f",\n        {_attribute_value(f's.{quote_ident(source)}', name)} AS {quote_ident(name)}"
+        for name, source in carried.items()
+    )
+    no_local = "CAST(NULL AS TIMESTAMP)"
+    instants_only = ts_plan.local == no_local and start.local == no_local
     return render_sql(
         "normalise",
-        case=col("case"),
-        activity=col("activity"),
+        local_rows=("(SELECT CAST(NULL AS TIMESTAMP) AS ts_local, CAST(NULL AS TIMESTAMP) AS start_local WHERE false)"
+                    if instants_only else "src"),
         tz=quote_literal(tz),
         ts_fast=ts_plan.fast,
         ts_present=ts_plan.present,
@@ -452,49 +483,78 @@ def _normalise_sql(
         start_present=start.present,
         start_direct=start.direct,
         start_local=start.local,
-        resource=text_or_null("resource"),
-        department=text_or_null("department"),
-        channel=text_or_null("channel"),
-        lifecycle=text_or_null("lifecycle"),
-        attrs=map_expr([(c, f"s.{quote_ident(c)}") for c in attrs]),
+        carried=carried_sql,
+        text_joins=joins,
         case_name=_sql_escape(roles["case"]),
         activity_name=_sql_escape(roles["activity"]),
         timestamp_name=_sql_escape(roles["timestamp"]),
         start_name=_sql_escape(roles.get("start_timestamp", "")),
+        **texts,
     )
+
+
+TEXT_ROLES = ("case", "activity", "resource", "department", "channel", "lifecycle")
+#: coded before normalising, from the distinct clean values (lifecycle after pairing, which makes
+#: values such as start+complete)
+EARLY_CODED = ("case", "activity", "resource", "department", "channel")
+
+
+def _text_roles(con: duckdb.DuckDBPyConnection, roles: dict[str, str],
+                import_id: int) -> tuple[dict[str, str], str]:
+    """The SQL of each text role's value in pf_norm, and the joins they need (texts.sql): a role whose
+    distinct values all stay the same under cleaning is read as it is, else its clean value is joined.
+    The values become codes at once: each role's ENUM type (schema.sql) is made here from its distinct
+    clean values, so pf_norm and everything after it carry small codes, not text."""
+    mapped = [r for r in TEXT_ROLES if r in roles]
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = 'pf_values'"
+                       ).fetchone()[0]:
+        privacy.count_values(con, sorted({roles[r] for r in mapped}))
+    con.execute(render_sql("texts", roles=", ".join(f"({quote_literal(r)}, {quote_literal(roles[r])})"
+                                                    for r in mapped)))
+    dirty = {r for (r,) in con.execute(
+        "SELECT DISTINCT role FROM pf_texts WHERE clean IS DISTINCT FROM nullif(raw, '')").fetchall()}
+    exprs: dict[str, str] = {}
+    joins = ""
+    for role in TEXT_ROLES:
+        coded = role in EARLY_CODED
+        if coded:
+            con.execute(render_sql("role_type", type=quote_ident(role_type(role, import_id)),
+                                   role=quote_literal(role)))
+        if role not in roles:
+            value = "CAST(NULL AS VARCHAR)"
+        elif role in dirty:
+            alias = f"t_{role}"
+            joins += (f"\n    LEFT JOIN pf_texts {alias} ON {alias}.role = {quote_literal(role)} "
+                      f"AND {alias}.raw = CAST(s.{quote_ident(roles[role])} AS VARCHAR)")
+            value = f"{alias}.clean"
+        else:
+            value = f"nullif(CAST(s.{quote_ident(roles[role])} AS VARCHAR), '')"
+        exprs[role] = f"CAST({value} AS {quote_ident(role_type(role, import_id))})" if coded else value
+    return exprs, joins
+
+
+def _attribute_value(column: str, name: str) -> str:
+    """An attribute's value as stored: text, empty as NULL; event attributes that are ISO date-times
+    with an offset in one UTC spelling (pf_canon_value; case attributes get it once per case)."""
+    text = f"nullif(CAST({column} AS VARCHAR), '')"
+    return f"pf_canon_value({text})" if name.startswith(ATTR_PREFIX) else text
 
 
 def _sql_escape(text: str) -> str:
     return text.replace("'", "''")
 
 
-def map_expr(entries: list[tuple[str, str]]) -> str:
-    """SQL for a MAP(VARCHAR, VARCHAR) of key -> text value, without NULL or empty values."""
-    if not entries:
-        return "CAST(MAP {} AS MAP(VARCHAR, VARCHAR))"
-    items = ", ".join(
-        f"{{'k': {quote_literal(key)}, 'v': nullif(CAST({expr} AS VARCHAR), '')}}"
-        for key, expr in entries
+def _store_cases(con: duckdb.DuckDBPyConnection, log: str, case_columns: list[str]) -> None:
+    """One `cases` row per stored case with its case attributes (case_attributes.sql, case_ids.sql)."""
+    if not case_columns:
+        con.execute(sql_text("case_ids"), {"log": log})
+        return
+    entries = ", ".join(
+        f"{{'k': {quote_literal(c[5:])}, "
+        f"'v': pf_canon_value(arg_min({quote_ident(c)}, source_row) FILTER (WHERE {quote_ident(c)} IS NOT NULL))}}"
+        for c in case_columns
     )
-    # pf_canon_value once, inside the lambda: a macro call per column makes binding quadratic in the
-    # number of columns (a 2,000-column export took seconds before reading a single row)
-    return (f"map_from_entries(list_transform(list_filter([{items}], x -> x.v IS NOT NULL), "
-            "x -> {'k': x.k, 'v': pf_canon_value(x.v)}))")
-
-
-def _case_attributes_sql(columns: list[str]) -> str:
-    case_cols = case_attribute_columns(columns)
-    if not case_cols:
-        entries = "{'k': NULL::VARCHAR, 'v': NULL::VARCHAR}"
-    else:
-        entries = ", ".join(
-            f"{{'k': {quote_literal(c[5:])}, "
-            f"'v': pf_canon_value(arg_min(nullif(CAST(s.{quote_ident(c)} AS VARCHAR), ''), "
-            f"n.source_row) "
-            f"FILTER (WHERE nullif(CAST(s.{quote_ident(c)} AS VARCHAR), '') IS NOT NULL))}}"
-            for c in case_cols
-        )
-    return render_sql("case_attributes", entries=entries)
+    con.execute(render_sql("case_attributes", entries=entries), {"log": log})
 
 
 def _store_tags(con: duckdb.DuckDBPyConnection, log: str, tags: dict[str, list[str]]) -> None:
@@ -511,8 +571,8 @@ def _has_start_complete(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(row[0]) and bool(row[1])
 
 
-def _quality(con: duckdb.DuckDBPyConnection, log: str) -> dict[str, Any]:
-    cur = con.execute(sql_text("quality"), {"log": log})
+def _quality(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, Any]:
+    cur = con.execute(render_sql("quality", table=quote_ident(table)))
     row = cur.fetchone()
     out = dict(zip([d[0] for d in cur.description], row, strict=True))
     for key in ("first_event", "last_event"):

@@ -37,7 +37,7 @@ from typing import Any
 import duckdb
 
 from .errors import InputError
-from .sqlfiles import quote_ident, render_sql
+from .sqlfiles import quote_ident, quote_literal, render_sql
 
 KEY_ENV = "PROCESFLOW_PSEUDONYM_KEY"
 KEY_FILE_ENV = "PROCESFLOW_PSEUDONYM_KEY_FILE"
@@ -88,22 +88,26 @@ class Pseudonymised:
 # -- detection --------------------------------------------------------------------------------------
 def detect(con: duckdb.DuckDBPyConnection, columns: list[str], roles: dict[str, str],
            table: str = "pf_staging") -> list[ColumnFinding]:
-    """Columns of `table` holding likely BSNs, e-mail addresses or phone numbers, with counts."""
+    """Columns of `table` holding likely BSNs, e-mail addresses or phone numbers, with counts.
+
+    Reads the per-column value counts of `count_values` (TEMP TABLE pf_values), made here when the
+    caller has not made them yet."""
     role_of = {column: role for role, column in roles.items()}
-    skip = {roles[r] for r in NOT_SCANNED if r in roles}
-    scanned = [c for c in columns if c not in skip and c != "__row"]
+    scanned = scanned_columns(columns, roles)
     if not scanned:
         return []
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = 'pf_values'"
+                       ).fetchone()[0]:
+        count_values(con, scanned, table)
     types = dict(con.execute(
         f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {quote_ident(table)})").fetchall())
     parts = []
     for i, column in enumerate(scanned):
-        text = f"CAST({quote_ident(column)} AS VARCHAR)"
+        text = "value"
         if any(k in str(types.get(column, "")).upper() for k in ("INT", "DECIMAL", "DOUBLE", "FLOAT")):
             # a BSN in a number column lost its leading zero (Excel, Parquet): 12345672 -> 012345672
-            text = f"regexp_replace({text}, '^(\\d{{8}})$', '0\\1')"
-        # one grouping per column (faster than unpivoting every cell first)
-        parts.append(f"SELECT 'c{i}' AS col, {text} AS value, count(*) AS n FROM {quote_ident(table)} GROUP BY 2")
+            text = "regexp_replace(value, '^(\\d{8})$', '0\\1')"
+        parts.append(f"SELECT 'c{i}' AS col, {text} AS value, n FROM pf_values WHERE col = {quote_literal(column)}")
     statements = duckdb.extract_statements(render_sql("personal_data", cells=" UNION ALL ".join(parts)))
     for statement in statements[:-1]:
         con.execute(statement.query)
@@ -117,6 +121,22 @@ def detect(con: duckdb.DuckDBPyConnection, columns: list[str], roles: dict[str, 
         if finding.kinds:
             found.append(finding)
     return found
+
+
+def scanned_columns(columns: list[str], roles: dict[str, str]) -> list[str]:
+    """The staged columns whose values are looked at: all but the row number and the timestamps."""
+    skip = {roles[r] for r in NOT_SCANNED if r in roles}
+    return [c for c in columns if c not in skip and c != "__row"]
+
+
+def count_values(con: duckdb.DuckDBPyConnection, columns: list[str], table: str = "pf_staging") -> None:
+    """TEMP TABLE pf_values(col, value, n): every distinct value of each of `columns` (as text) with
+    how often it occurs — one grouping per column, shared by the personal-data scan and the
+    cleaning of the role columns (procesflow.importer)."""
+    parts = [f"SELECT {quote_literal(c)} AS col, CAST({quote_ident(c)} AS VARCHAR) AS value, count(*) AS n "
+             f"FROM {quote_ident(table)} GROUP BY 2" for c in columns]
+    con.execute("CREATE OR REPLACE TEMP TABLE pf_values AS " + (" UNION ALL ".join(parts) if parts else
+                "SELECT CAST(NULL AS VARCHAR) AS col, CAST(NULL AS VARCHAR) AS value, 0::BIGINT AS n WHERE false"))
 
 
 def notes(found: list[ColumnFinding], done: Pseudonymised | None) -> list[str]:

@@ -17,9 +17,9 @@ from typing import Any
 import duckdb
 
 from .errors import StoreError
-from .sqlfiles import sql_text
+from .sqlfiles import quote_ident, quote_literal, sql_text
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 DEFAULT_DB = "procesflow.duckdb"
 
 
@@ -121,39 +121,63 @@ class Store:
 
     # -- schema ----------------------------------------------------------------------------------
     def _ensure_schema(self) -> None:
-        self.con.execute(sql_text("schema"))
+        has_meta = self.con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'store_meta' AND NOT temporary").fetchone()[0]
         version = self.con.execute(
-            "SELECT value FROM store_meta WHERE key = 'schema_version'"
-        ).fetchone()
-        if version is None:
-            self.con.execute(
-                "INSERT INTO store_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION]
-            )
-        elif version[0] != SCHEMA_VERSION:
+            "SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone() if has_meta else None
+        if version is not None and version[0] != SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path}: store schema version {version[0]}, this procesflow reads "
                 f"version {SCHEMA_VERSION}; re-import the logs into a new --db"
             )
+        self.con.execute(sql_text("schema"))
+        if version is None:
+            self.con.execute(
+                "INSERT INTO store_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION]
+            )
+        if not self._has_events_view():
+            refresh_events_view(self.con)
+
+    def _has_events_view(self) -> bool:
+        return bool(self.con.execute(
+            "SELECT count(*) FROM duckdb_views() WHERE view_name = 'events' AND NOT temporary").fetchone()[0])
 
     def _check_schema(self) -> None:
         tables = {r[0] for r in self.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-        if not {"events", "imports", "store_meta"} <= tables:
+        if not {"imports", "store_meta"} <= tables or not (self._has_events_view() or "events" in tables):
             raise StoreError(f"{self.path}: not a procesflow store (no events/imports tables)")
+        version = self.con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone()
+        if version is None or version[0] != SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: store schema version {version[0] if version else '?'}, this procesflow reads "
+                f"version {SCHEMA_VERSION}; re-import the logs into a new --db"
+            )
 
     # -- logs ------------------------------------------------------------------------------------
     def logs(self) -> list[LogInfo]:
-        """The logs in the store, by name."""
+        """The logs in the store, by name (case and event counts as the import stored them)."""
         rows = self.con.execute(
             """
-            SELECT i.log, i.import_id, i.source, i.connector, i.tz,
-                   coalesce(e.cases, 0), coalesce(e.events, 0)
-            FROM imports i
-            LEFT JOIN (SELECT log, count(DISTINCT case_id) AS cases, count(*) AS events
-                       FROM events GROUP BY log) e USING (log)
-            WHERE i.active ORDER BY i.log
+            SELECT log, import_id, source, connector, tz,
+                   coalesce(CAST(json_extract(quality, '$.cases') AS BIGINT), 0), rows_loaded
+            FROM imports WHERE active ORDER BY log
             """
         ).fetchall()
         return [LogInfo(*r) for r in rows]
+
+    def events_relation(self, log: str) -> str:
+        """SQL for the events of `log` as analysis reads them (`procesflow.filters`): `case_key` (an
+        integer per case, in case id order: what windows partition by), then the canonical columns
+        with the text roles dictionary-coded (ENUMs), without the attribute columns."""
+        table = quote_ident(events_table(int(self.active_import(log)["import_id"])))
+        return (f"SELECT CAST(enum_code(case_id) AS INTEGER) AS case_key, {', '.join(CANONICAL)} FROM {table}")
+
+    def event_attributes(self, log: str) -> tuple[str, dict[str, str]]:
+        """Where the event attributes of `log` are (a FROM clause with `case_id`) and, per attribute
+        key, the SQL of its value there — for `--where` on an event attribute (procesflow.filters)."""
+        import_id = int(self.active_import(log)["import_id"])
+        keys = attribute_keys(self.con, import_id)
+        return quote_ident(events_table(import_id)), {k: quote_ident(ATTR_PREFIX + k) for k in keys}
 
     def log_names(self) -> list[str]:
         return [
@@ -194,6 +218,69 @@ class Store:
             [sha256],
         ).fetchone()
         return row[0] if row else None
+
+
+#: the canonical event columns of schema version 1, in order (the `events` view, Spark sources)
+CANONICAL = ("case_id", "activity", "ts", "start_ts", "resource", "department", "channel", "lifecycle", "seq",
+             "ts_precision")
+#: text roles stored dictionary-coded, each as an ENUM type of its own per import
+CODED_ROLES = {"case_id": "case", "activity": "activity", "resource": "resource", "department": "department",
+               "channel": "channel", "lifecycle": "lifecycle"}
+#: event attribute columns of a log table are named `attr:<key>`
+ATTR_PREFIX = "attr:"
+
+
+def events_table(import_id: int) -> str:
+    """The table that holds the events of one import."""
+    return f"events_{int(import_id)}"
+
+
+def role_type(role: str, import_id: int) -> str:
+    """The ENUM type of a coded text role (`case`, `activity`, ...) of one import."""
+    return f"pf_{role}_{int(import_id)}"
+
+
+def attribute_keys(con: duckdb.DuckDBPyConnection, import_id: int) -> list[str]:
+    """The event attribute keys of one import, in column order."""
+    rows = con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND NOT internal "
+        "AND starts_with(column_name, ?) ORDER BY column_index",
+        [events_table(import_id), ATTR_PREFIX],
+    ).fetchall()
+    return [name[len(ATTR_PREFIX):] for (name,) in rows]
+
+
+def refresh_events_view(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create the view `events`: every active log's events with text columns, as schema version 1
+    stored them (`attrs` a MAP of the attribute columns). For readers outside procesflow's analysis
+    (tests, exports, an analyst's own SQL); analysis reads the coded tables."""
+    parts = []
+    for log, import_id in con.execute("SELECT log, import_id FROM imports WHERE active ORDER BY log").fetchall():
+        keys = attribute_keys(con, import_id)
+        if keys:
+            entries = ", ".join(f"{{'k': {quote_literal(k)}, 'v': {quote_ident(ATTR_PREFIX + k)}}}" for k in keys)
+            attrs = f"map_from_entries(list_filter([{entries}], x -> x.v IS NOT NULL))"
+        else:
+            attrs = "CAST(MAP {} AS MAP(VARCHAR, VARCHAR))"
+        columns = ", ".join(f"CAST({c} AS VARCHAR) AS {c}" if c in CODED_ROLES or c == "ts_precision" else c
+                            for c in CANONICAL)
+        parts.append(f"SELECT {quote_literal(log)} AS log, {columns}, {attrs} AS attrs "
+                     f"FROM {quote_ident(events_table(import_id))}")
+    if not parts:
+        parts.append("SELECT CAST(NULL AS VARCHAR) AS log, CAST(NULL AS VARCHAR) AS case_id, "
+                     "CAST(NULL AS VARCHAR) AS activity, CAST(NULL AS TIMESTAMPTZ) AS ts, "
+                     "CAST(NULL AS TIMESTAMPTZ) AS start_ts, CAST(NULL AS VARCHAR) AS resource, "
+                     "CAST(NULL AS VARCHAR) AS department, CAST(NULL AS VARCHAR) AS channel, "
+                     "CAST(NULL AS VARCHAR) AS lifecycle, CAST(NULL AS BIGINT) AS seq, "
+                     "CAST(NULL AS VARCHAR) AS ts_precision, CAST(NULL AS MAP(VARCHAR, VARCHAR)) AS attrs WHERE false")
+    con.execute("CREATE OR REPLACE VIEW events AS\n" + "\nUNION ALL\n".join(parts))
+
+
+def drop_log_table(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
+    """Drop the events table of one import and its ENUM types (the log was replaced)."""
+    con.execute(f"DROP TABLE IF EXISTS {quote_ident(events_table(import_id))}")
+    for role in CODED_ROLES.values():
+        con.execute(f"DROP TYPE IF EXISTS {quote_ident(role_type(role, import_id))}")
 
 
 def _first_line(exc: BaseException) -> str:

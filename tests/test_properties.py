@@ -227,8 +227,8 @@ def import_path_instants(texts: list[str], tz: str) -> list:
     con.executemany("INSERT INTO pf_staging VALUES (?, 'c', 'a', ?)", list(enumerate(texts)))
     plan = timeparse.plan(con, "pf_staging", "v", tz, fast_column="pf_ts_fast")
     roles = {"case": "c", "activity": "a", "timestamp": "v"}
-    con.execute(_normalise_sql(["__row", "c", "a", "v"], RoleResolution(roles, dict.fromkeys(roles, "flag")),
-                               plan, None, tz))
+    con.execute(_normalise_sql(con, RoleResolution(roles, dict.fromkeys(roles, "flag")), plan, None, tz,
+                               carried={}, import_id=1))
     return [r[0] for r in con.execute("SELECT ts FROM pf_norm ORDER BY source_row").fetchall()]
 
 

@@ -219,6 +219,6 @@ def test_where_on_a_case_attribute_on_spark_equals_duckdb(spark, tmp_path, monke
         assert kept.variants()["cases"].sum() == len(expected) == 4
         cases = kept.event_log.con.execute("SELECT DISTINCT case_id FROM pf_ev ORDER BY case_id").fetchall()
         assert [c[0] for c in cases] == expected
-        keys = kept.event_log.con.execute("SELECT DISTINCT unnest(map_keys(attrs)) FROM pf_ev").fetchall()
+        keys = kept.event_log.con.execute("SELECT DISTINCT unnest(map_keys(attrs)) FROM events").fetchall()
         assert "aanvrager" not in {k[0] for k in keys}
     on_duckdb.close()

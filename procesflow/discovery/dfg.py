@@ -57,6 +57,7 @@ def discover_dfg(log: EventLog) -> DFG:
     """The DFG of the filtered log (`pf_ev`); computed once per log (maps and metrics share it)."""
     if "dfg" in log.memo:
         return log.memo["dfg"]
+    log.ensure("activities", "dfg")
     edges = log.df("dfg_edges")
     ends = log.rows("dfg_endpoints")
     start = {a: int(n) for kind, a, n in ends if kind == "start"}

@@ -98,10 +98,52 @@ def inductive_tree(variants: Counter[tuple[str, ...]] | dict[tuple[str, ...], in
     uvcl: Counter[tuple[str, ...]] = Counter({tuple(v): int(n) for v, n in variants.items()})
     params = {"noise_threshold": float(noise), "multiprocessing": False, "disable_fallthroughs": False}
     miner = IMFUVCL(params) if noise > 0 else IMUVCL(params)
-    tree = miner.apply(IMDataStructureUVCL(uvcl), params)
+    with _one_pass_dfg():
+        tree = miner.apply(IMDataStructureUVCL(uvcl), params)
     tree = fold(tree)
     tree_sort(tree)
     return tree
+
+
+@contextlib.contextmanager
+def _one_pass_dfg() -> Iterator[None]:
+    """While the miner runs, pm4py's `discover_dfg_uvcl` (called for every sub-log of the recursion)
+    is replaced by `dfg_of_variants`, which builds the identical DFG in one pass over the variants
+    instead of one pass per activity: the miner itself is untouched and gives the same tree, in a
+    fraction of the time on logs with thousands of variants."""
+    from pm4py.util.compression import util as comut
+
+    original = comut.discover_dfg_uvcl
+    comut.discover_dfg_uvcl = dfg_of_variants
+    try:
+        yield
+    finally:
+        comut.discover_dfg_uvcl = original
+
+
+def dfg_of_variants(log: dict[tuple[str, ...], int]) -> Any:
+    """The DFG of a variant collection (variant -> cases) exactly as pm4py's `discover_dfg_uvcl`
+    returns it, including the insertion order of its counters: edges in order of first occurrence,
+    start and end activities in sorted order."""
+    from pm4py.objects.dfg.obj import DFG as Pm4pyDFG
+
+    graph: dict[tuple[str, str], int] = {}
+    starts: dict[str, int] = {}
+    ends: dict[str, int] = {}
+    for trace, n in log.items():
+        if not trace:
+            continue
+        for pair in zip(trace, trace[1:], strict=False):
+            graph[pair] = graph.get(pair, 0) + n
+        starts[trace[0]] = starts.get(trace[0], 0) + n
+        ends[trace[-1]] = ends.get(trace[-1], 0) + n
+    dfg = Pm4pyDFG()
+    dfg.graph.update(graph)
+    for activity in sorted(starts):
+        dfg.start_activities[activity] = starts[activity]
+    for activity in sorted(ends):
+        dfg.end_activities[activity] = ends[activity]
+    return dfg
 
 
 def discover_inductive(log: EventLog | None = None, noise: float = DEFAULT_NOISE, *,

@@ -16,10 +16,10 @@ PERMIT_WORDS = re.compile(r"vergunning|besluit|beschikking|permit|aanvraag|ontva
 def build_rule_views(log: EventLog, options: AnalysisOptions, needs: set[str]) -> dict[str, Any]:
     """Create the rule views on the log's connection; return facts for the engine."""
     if not getattr(log, "_rule_views_built", False):
-        from ..metrics.handoffs import _chain
+        from ..metrics.handoffs import _runs
 
-        log.ensure("steps")
-        _chain(log, "department")  # pf_handoff_ev and the department chain, shared with the metrics
+        log.ensure("steps", "activities", "dfg")
+        _runs(log, "department")  # the department chain and its runs, shared with the metrics
         run_script(log.con, render_sql("rule_views", log=quote_literal(log.name)))
         _register_metric_tables(log)
         log._rule_views_built = True  # type: ignore[attr-defined]
@@ -44,7 +44,7 @@ def build_rule_views(log: EventLog, options: AnalysisOptions, needs: set[str]) -
     }
     suggestions = []
     if options.deadline is None:
-        activities = [a for (a,) in log.con.execute("SELECT DISTINCT activity FROM ev").fetchall()]
+        activities = [a for (a,) in log.con.execute("SELECT activity FROM pf_activities").fetchall()]
         if any(PERMIT_WORDS.search(a) for a in activities):
             suggestions.append(
                 "No statutory term was given, so deadline-breach did not run. This looks like a permit "
@@ -66,7 +66,7 @@ def _register_metric_tables(log: EventLog) -> None:
     """Views that come from the metrics modules, so rules and metrics share one definition:
     `rework_occurrences` (every extra execution with its rework path and loop key) and
     `ping_pong_cases` (per case and department pair X, Y: X -> Y -> X occurrences and seconds)."""
-    from ..metrics.handoffs import _runs
+    from ..metrics.handoffs import _occurrences
     from ..metrics.rework import ensure_rework_occurrences
 
     ensure_rework_occurrences(log)
@@ -74,7 +74,8 @@ def _register_metric_tables(log: EventLog) -> None:
     # built where the events are (one row per case and pair: never through Python, so on Spark
     # per-case data stays on the cluster)
     log.con.execute("CREATE OR REPLACE TEMP TABLE ping_pong_cases AS\n"
-                    + render_sql("handoffs_pingpong_cases", runs=_runs(log, "department")).rstrip().rstrip(";"))
+                    + render_sql("handoffs_pingpong_cases", occurrences=_occurrences(log, "department")
+                                 ).rstrip().rstrip(";"))
 
 
 def _register_deadline_cases(log: EventLog, options: AnalysisOptions) -> None:

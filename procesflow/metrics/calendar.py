@@ -7,8 +7,9 @@ connection. Every duration over events is then computed in SQL:
     W(t) = cum_before_s(day of t) + clamp(t - open_utc(day of t), 0, work_s(day of t))
 
 is the number of working seconds from the start of the calendar up to instant `t`, and the working
-seconds between two instants are W(t2) - W(t1). The day of `t` is found with an ASOF join on the
-UTC instant of local midnight (`day_start_utc`), so no time-zone arithmetic runs per event and DST
+seconds between two instants are W(t2) - W(t1). The day of `t` is looked up per UTC hour
+(`pf_calendar_hours`: an equality join, with the local midnight inside an hour of a half-hour zone
+kept as a boundary), so no time-zone arithmetic or range join runs per event, and DST
 changes are handled where they belong: in the table (a working day's open and close are the UTC
 instants of the local office hours on that date; `work_s` is the real number of seconds between
 them, one hour less or more only if the office hours themselves span a DST change).
@@ -43,6 +44,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..eventlog import EventLog
+from ..frames import frame
 from ..options import AnalysisOptions, parse_office_hours
 from ..sqlfiles import sql_text
 
@@ -139,9 +141,9 @@ def install_calendar(log: EventLog, options: AnalysisOptions | None = None) -> W
     options = options or AnalysisOptions()
     lo, hi = log.con.execute(
         "SELECT CAST(timezone($tz, least(min(ts), min(start_ts))) AS DATE), "
-        "       CAST(timezone($tz, greatest(max(ts), (SELECT max(ts) FROM events WHERE log = $log))) AS DATE) "
-        "FROM pf_ev",
-        {"tz": log.tz, "log": log.name},
+        "       CAST(timezone($tz, greatest(max(ts), (SELECT max(ts) FROM pf_log_ev))) AS DATE) "
+        "FROM pf_steps",
+        {"tz": log.tz},
     ).fetchone()
     df, cal = build_calendar(lo - timedelta(days=1), hi + timedelta(days=1), log.tz, options.office_hours,
                              options.holidays_country)
@@ -168,14 +170,14 @@ def working_seconds(log: EventLog, intervals: pd.DataFrame, options: AnalysisOpt
     lo = min(df["start"].min(), df["end"].min()).tz_convert(log.tz).date()
     hi = max(df["start"].max(), df["end"].max()).tz_convert(log.tz).date()
     if lo <= cal.first_day or hi >= cal.last_day:
-        frame, _ = build_calendar(min(lo, cal.first_day) - timedelta(days=1), max(hi, cal.last_day) + timedelta(days=1),
+        wider, _ = build_calendar(min(lo, cal.first_day) - timedelta(days=1), max(hi, cal.last_day) + timedelta(days=1),
                                   log.tz, (options or AnalysisOptions()).office_hours,
                                   (options or AnalysisOptions()).holidays_country)
-        install_calendar_frame(log.con, frame)
+        install_calendar_frame(log.con, wider)
     df["i"] = range(len(df))
     log.con.register("pf_calendar_intervals", df)
     try:
-        out = log.con.execute(sql_text("calendar_intervals")).df()
+        out = frame(log.con, sql_text("calendar_intervals"))
     finally:
         log.con.unregister("pf_calendar_intervals")
     return pd.Series(out.sort_values("i")["working_s"].to_numpy(), index=intervals.index, name="working_s")

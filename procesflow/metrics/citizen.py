@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from ..eventlog import EventLog
+from ..frames import frame
 from ..options import AnalysisOptions
 from ..sqlfiles import sql_text
 from .timing import jsonable, records
@@ -119,17 +120,16 @@ def citizen_cases(log: EventLog, options: AnalysisOptions | None = None) -> pd.D
     channel_switches, channels, first_time_right, throughput_s — the input of `failure-demand`
     (join with `timing.case_times` for waiting and working time)."""
     _prepare(log, contact_activities(log))
-    return log.con.execute("SELECT * FROM pf_citizen_case ORDER BY case_id").df()
+    return frame(log.con, "SELECT * EXCLUDE (case_key) FROM pf_citizen_case ORDER BY case_key")
 
 
 def contact_events(log: EventLog, options: AnalysisOptions | None = None) -> pd.DataFrame:
     """Every contact event: case_id, activity, ts, seq, pos, channel, while_waiting, switch, waiting_for."""
     _prepare(log, contact_activities(log))
-    return log.con.execute(
-        "SELECT * EXCLUDE (is_contact) FROM pf_citizen_event WHERE is_contact ORDER BY case_id, pos"
-    ).df()
+    return frame(log.con, "SELECT * EXCLUDE (case_key, is_contact) FROM pf_citizen_event ORDER BY case_key, pos")
 
 
 def _prepare(log: EventLog, tagged: list[str]) -> None:
+    log.ensure("activities")
     log.con.execute(sql_text("citizen_events"), {"contact_acts": tagged})
     log.con.execute(sql_text("citizen_cases"))

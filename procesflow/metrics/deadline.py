@@ -35,6 +35,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..eventlog import EventLog
+from ..frames import frame
 from ..options import AnalysisOptions, parse_term
 from ..sqlfiles import sql_text
 from .timing import HISTOGRAM_BINS, distribution, histogram, jsonable, records
@@ -127,14 +128,14 @@ def deadline_cases(log: EventLog, options: AnalysisOptions) -> pd.DataFrame:
     if not options.deadline:
         raise InputError(NO_DEADLINE)
     _prepare(log, options)
-    return log.con.execute("SELECT * FROM pf_deadline_case ORDER BY case_id").df()
+    return frame(log.con, "SELECT * EXCLUDE (case_key) FROM pf_deadline_case ORDER BY case_key")
 
 
 def _prepare(log: EventLog, options: AnalysisOptions) -> Any:
     """Check the activity names and build TEMP TABLE pf_deadline_case; returns the reference instant."""
     _check_activities(log, options)
     _case_terms(log, options)
-    ref_ts = log.con.execute("SELECT max(ts) FROM events WHERE log = ?", [log.name]).fetchone()[0]
+    ref_ts = log.con.execute("SELECT max(ts) FROM pf_log_ev").fetchone()[0]  # the log's last timestamp
     log.con.execute(sql_text("deadline_cases"), {
         "start_act": options.deadline_start,
         "end_act": options.deadline_end,
@@ -194,7 +195,7 @@ def _check_activities(log: EventLog, options: AnalysisOptions) -> None:
     if not wanted:
         return
     known = [r[0] for r in log.con.execute(
-        "SELECT DISTINCT activity FROM events WHERE log = ? ORDER BY 1", [log.name]).fetchall()]
+        "SELECT DISTINCT CAST(activity AS VARCHAR) FROM pf_log_ev ORDER BY 1").fetchall()]
     for flag, act in wanted.items():
         if act not in known:
             close = difflib.get_close_matches(act, known, n=1)

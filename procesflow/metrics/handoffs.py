@@ -1,6 +1,6 @@
 """Hand-offs between departments (or, on request, resources), ping-pong and waiting at hand-offs.
 
-All counting over events is SQL on `pf_ev` (`procesflow/sql/handoffs_*.sql`); Python only shapes
+All counting over events is SQL on the step table (`procesflow/sql/handoffs_*.sql`); Python only shapes
 the compact results (one row per pair, per path, one summary row).
 
 Definitions (the `handoffs` section of metrics.json), at one *level* — the department column by
@@ -73,6 +73,16 @@ def _runs(log: EventLog, level: str) -> str:
     return name
 
 
+def _occurrences(log: EventLog, level: str) -> str:
+    """TEMP TABLE of the ping-pong occurrences at `level` (handoffs_pingpong_occurrences.sql)."""
+    name = f"pf_pingpong_{level}"
+    key = f"pingpong:{level}"
+    if key not in log._prepared:
+        log.con.execute(render_sql("handoffs_pingpong_occurrences", runs=_runs(log, level), occurrences=name))
+        log._prepared.add(key)
+    return name
+
+
 def handover_matrix(log: EventLog, level: str = "department") -> pd.DataFrame:
     """source, target, handoff (source <> target), count, cases, share (count / all transitions),
     total_wait_s, median_wait_s — one row per (from, to) pair including from = to."""
@@ -88,12 +98,12 @@ def handoffs_per_case(log: EventLog, level: str = "department") -> pd.DataFrame:
 def ping_pong(log: EventLog, level: str = "department", examples: int = 5) -> pd.DataFrame:
     """Per pair: x (left and returned to), y (visited), occurrences, cases, total_s, median_s,
     mean_s (time from leaving X to returning, per occurrence), example_cases (first case ids)."""
-    return log.df("handoffs_pingpong", {"examples": int(examples)}, runs=_runs(log, level))
+    return log.df("handoffs_pingpong", {"examples": int(examples)}, occurrences=_occurrences(log, level))
 
 
 def ping_pong_cases(log: EventLog, level: str = "department") -> pd.DataFrame:
     """Per case and pair: case_id, x, y, occurrences, seconds."""
-    return log.df("handoffs_pingpong_cases", runs=_runs(log, level))
+    return log.df("handoffs_pingpong_cases", occurrences=_occurrences(log, level))
 
 
 def handoff_paths(log: EventLog, level: str = "department", top: int = 10) -> pd.DataFrame:
@@ -113,15 +123,13 @@ def compute_handoffs(log: EventLog, level: str = "department", top_paths: int = 
     share}]; ping_pong {occurrences, cases, pairs [{x, y, occurrences, cases, total_s, median_s,
     mean_s, example_cases}]}; waiting {handoff {...}, within {...}, handoff_share_of_wait,
     transitions_to_start}."""
-    s = log.one("handoffs_summary", steps=_chain(log, level))
+    s = log.one("handoffs_summary", steps=_chain(log, level), runs=_runs(log, level))
     measured = int(s["measured_cases"])
     matrix = handover_matrix(log, level)
     pp = ping_pong(log, level, examples)
     # cases with a ping-pong, counted where the events are (per-case rows never leave the engine)
     pp_case_count = int(log.con.execute(
-        "SELECT count(DISTINCT case_id) FROM (\n"
-        + render_sql("handoffs_pingpong_cases", runs=_runs(log, level)).rstrip().rstrip(";") + "\n) pp"
-    ).fetchone()[0]) if len(pp) else 0
+        f"SELECT count(DISTINCT case_key) FROM {_occurrences(log, level)}").fetchone()[0]) if len(pp) else 0
     per_case = handoffs_per_case(log, level) if examples else None
 
     def dist(m: Any, key: str) -> list[dict[str, int]]:

@@ -1,7 +1,9 @@
 """Rework: repeated activities, first-time-right cases and the loops of the DFG.
 
-All counting over events is SQL on `pf_ev` (`procesflow/sql/rework_*.sql`); Python only ranks the
-compact results (one row per activity or per loop) and finds the loops on the DFG with networkx.
+All counting over events is SQL on the step table (`procesflow/sql/rework_*.sql`); what depends only
+on the activity sequence (repeats, self-loops, rework paths) is counted per variant and weighted by
+its cases. Python only ranks the compact results (one row per activity or per loop) and finds the
+loops on the DFG with networkx.
 Order within a case is always timestamp, then source order (`seq`).
 
 Definitions (the `rework` section of metrics.json):
@@ -47,7 +49,7 @@ from ..sqlfiles import quote_ident
 def repeat_basis(log: EventLog) -> str | None:
     """The column repetitions are compared on: "resource", else "department", else None."""
     has_resource, has_department = log.con.execute(
-        "SELECT count(resource) > 0, count(department) > 0 FROM pf_ev"
+        "SELECT count(resource) > 0, count(department) > 0 FROM pf_steps"
     ).fetchone()
     if has_resource:
         return "resource"
@@ -65,7 +67,9 @@ def rework_activities(log: EventLog, basis: str | None = None) -> pd.DataFrame:
     if basis not in ("resource", "department", None):
         raise ValueError(f"basis must be resource, department or None, got {basis!r}")
     who = quote_ident(basis) if basis else "CAST(NULL AS VARCHAR)"
-    return log.df("rework_activities", who=who)
+    prev_who = quote_ident(f"prev_{basis}") if basis else "CAST(NULL AS VARCHAR)"
+    log.ensure("activities", "rework_occurrences")
+    return log.df("rework_activities", who=who, prev_who=prev_who)
 
 
 def rework_cases(log: EventLog) -> pd.DataFrame:

@@ -87,7 +87,7 @@ def _private(log: EventLog, section: dict[str, Any], options: AnalysisOptions) -
     if section.get("level") != "resource" or options.show_resources:
         return section
     names = [r for (r,) in log.con.execute(
-        "SELECT DISTINCT resource FROM pf_ev WHERE resource IS NOT NULL ORDER BY resource").fetchall()]
+        "SELECT DISTINCT CAST(resource AS VARCHAR) FROM pf_steps WHERE resource IS NOT NULL ORDER BY 1").fetchall()]
     alias = {name: f"R{i:03d}" for i, name in enumerate(names, start=1)}
 
     def swap(value: Any) -> Any:
@@ -128,7 +128,7 @@ def dfg_document(dfg: DFG, log_name: str) -> dict[str, Any]:
 def _log_section(log: EventLog, dfg: DFG, variants: pd.DataFrame) -> dict[str, Any]:
     first, last, resources, departments, channels = log.con.execute(
         "SELECT min(ts), max(ts), count(DISTINCT resource), count(DISTINCT department), count(DISTINCT channel) "
-        "FROM pf_ev"
+        "FROM pf_steps"
     ).fetchone()
     return {
         "name": log.name,

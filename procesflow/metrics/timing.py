@@ -1,6 +1,6 @@
 """Time: throughput, waiting (queue) time, processing time, flow efficiency and work in progress.
 
-All aggregation runs in DuckDB over `pf_ev` (`sql/time_*.sql`); Python only shapes the compact
+All aggregation runs in DuckDB over the step table (`sql/time_*.sql`); Python only shapes the compact
 results. Durations are seconds. Definitions (also in each result's `definition` fields):
 
 * **throughput** of a case = last ts - first ts (completion timestamps; equals
@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ..eventlog import EventLog
+from ..frames import frame
 from ..options import AnalysisOptions
 from ..sqlfiles import quote_ident, sql_text
 from .calendar import WorkCalendar, install_calendar
@@ -49,13 +50,13 @@ def compute_time(log: EventLog, options: AnalysisOptions | None = None, bins: in
     options = options or AnalysisOptions()
     cal = prepare(log, options)
     counts = log.con.execute(
-        "SELECT count(DISTINCT case_id), count(*), count(*) FILTER (WHERE ts_precision = 'day'), count(start_ts) "
-        "FROM pf_ev"
+        "SELECT (SELECT count(*) FROM pf_cases), count(*), count(*) FILTER (WHERE ts_precision = 'day'), "
+        "count(start_ts) FROM pf_steps"
     ).fetchone()
     cases, events, date_only, with_start = (int(x) for x in counts)
     waiting = waiting_by_activity(log, options)
-    totals = log.one("time_distribution", table="pf_time_event", column="wait_s", where="true")
-    working_totals = log.one("time_distribution", table="pf_time_event", column="working_wait_s", where="true")
+    totals = {"count": int(waiting["count"].sum()), "total": float(waiting["total_s"].sum())}
+    working_totals = {"total": float(waiting["working_total_s"].sum())}
     case_sums = log.con.execute("SELECT sum(throughput_s), sum(working_throughput_s) FROM pf_time_case").fetchone()
     result = {
         "cases": cases,
@@ -116,17 +117,15 @@ def case_times(log: EventLog, options: AnalysisOptions | None = None) -> pd.Data
     start times and the span is > 0)."""
     prepare(log, options)
     log.con.execute(sql_text("time_flow_efficiency"))
-    return log.con.execute(
-        "SELECT c.*, f.flow_efficiency FROM pf_time_case c LEFT JOIN pf_time_flow f USING (case_id) "
-        "ORDER BY c.case_id"
-    ).df()
+    return frame(log.con, "SELECT c.* EXCLUDE (case_key), f.flow_efficiency FROM pf_time_case c "
+                          "LEFT JOIN pf_time_flow f USING (case_key) ORDER BY c.case_key")
 
 
 def event_waits(log: EventLog, options: AnalysisOptions | None = None) -> pd.DataFrame:
     """Per event with a predecessor: case_id, activity, seq, ts, prev_ts, wait_end, to_start,
     raw_wait_s, wait_s, working_wait_s."""
     prepare(log, options)
-    return log.con.execute("SELECT * FROM pf_time_event ORDER BY case_id, ts, seq").df()
+    return frame(log.con, "SELECT * EXCLUDE (case_key, pos) FROM pf_time_event ORDER BY case_key, pos")
 
 
 def waiting_by_activity(log: EventLog, options: AnalysisOptions | None = None) -> pd.DataFrame:
@@ -144,7 +143,7 @@ def processing_by_activity(log: EventLog) -> pd.DataFrame:
 def wip_by_day(log: EventLog) -> pd.DataFrame:
     """Per local day: day, open, arrivals, completions."""
     log.con.execute(sql_text("time_wip"), {"tz": log.tz})
-    return log.con.execute("SELECT * FROM pf_time_day ORDER BY day").df()
+    return frame(log.con, "SELECT * FROM pf_time_day ORDER BY day")
 
 
 def flow_by_week(log: EventLog) -> pd.DataFrame:

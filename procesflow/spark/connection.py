@@ -53,6 +53,8 @@ class SparkConnection:
     imports, activity_tags) in a session; `cursor()` gives a connection on a new session (its own
     temp views, like a DuckDB cursor) with the same base views."""
 
+    is_spark = True  # procesflow.frames: results are plain columns already
+
     def __init__(self, spark: Any, loader: Callable[[Any], None] | None = None,
                  macros: dict[str, Any] | None = None) -> None:
         self.spark = spark

@@ -18,6 +18,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..roles import ROLES, Mapping, case_attribute_columns, event_attribute_columns, resolve_roles
+from ..sqlfiles import quote_literal
 from .connection import SparkConnection, configure
 
 CANONICAL = ("case_id", "activity", "ts", "start_ts", "resource", "department", "channel", "lifecycle", "seq",
@@ -165,6 +166,18 @@ class SparkStore:
 
     def active_import(self, log: str) -> dict[str, Any]:
         return dict(self.import_row)
+
+    def events_relation(self, log: str) -> str:
+        """The events as analysis reads them (`procesflow.store.Store.events_relation`): on Spark the
+        case id itself is the key windows partition by (there are no dictionary codes)."""
+        columns = ", ".join(c for c in CANONICAL if c != "attrs")
+        return f"SELECT case_id AS case_key, {columns} FROM events WHERE log = {quote_literal(log)}"
+
+    def event_attributes(self, log: str) -> tuple[str, dict[str, str]]:
+        """Where the event attributes are, and the SQL of each key's value there (the `attrs` map)."""
+        keys = [k for (k,) in self.con.execute("SELECT DISTINCT unnest(map_keys(attrs)) FROM events").fetchall()
+                if k is not None]
+        return "events", {k: f"attrs[{quote_literal(k)}]" for k in keys}
 
     def close(self) -> None:
         """Nothing to release: the SparkSession belongs to the caller (or ends with the process)."""

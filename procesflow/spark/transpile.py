@@ -9,6 +9,7 @@ differ in meaning (not only in spelling), and generated with `write="spark"`. Th
 | `$name`, `?` parameters | literals | Spark refuses parameter markers in views |
 | `TEMP MACRO f(x) AS expr` | the body inlined at each call | no session macros in Spark SQL |
 | `epoch_us(t)` | `unix_micros(t)` | unknown to sqlglot |
+| `make_timestamptz(µs)`, `make_timestamp(µs)` | `timestamp_micros(µs)` (cast to `TIMESTAMP_NTZ` for the wall clock) | |
 | `hash(...)` (64 bit) | `xxhash64(...)` | Spark's `hash` has 32 bits: variant keys would collide |
 | `list(x ORDER BY k)` | `transform(array_sort(collect_list(struct(k, x))), ...)` | `collect_list` has no order |
 | `list(DISTINCT x ORDER BY x)`, `min(x, n)` | `array_sort(collect_set(x))`, sliced | no ordered aggregate |
@@ -332,6 +333,8 @@ def _node(node: exp.Expression) -> exp.Expression:
         args = node.expressions
         if name == "epoch_us":
             return _fn("unix_micros", *args)
+        if name == "make_timestamptz" and len(args) == 1:  # microseconds since 1970 -> the instant
+            return _fn("timestamp_micros", *args)
         if name == "hash":
             return _fn("xxhash64", *args)
         if name == "timezone" and len(args) == 2:
@@ -372,6 +375,9 @@ def _node(node: exp.Expression) -> exp.Expression:
         element = node.to.copy()
         return exp.Explode(this=exp.Cast(this=node.this.this, to=exp.DataType(
             this=exp.DataType.Type.ARRAY, expressions=[element], nested=True)))
+    if isinstance(node, exp.UnixToTime) and str(node.args.get("scale")) == "6":
+        # DuckDB make_timestamp(microseconds): a wall-clock TIMESTAMP (Spark: TIMESTAMP_NTZ)
+        return exp.cast(_fn("timestamp_micros", node.this), exp.DataType.build("TIMESTAMP_NTZ", dialect=WRITE))
     if isinstance(node, exp.Median):
         return _fn("percentile", node.this, exp.Literal.number("0.5"))
     if isinstance(node, exp.PercentileCont | exp.Quantile):
@@ -419,7 +425,7 @@ def _node(node: exp.Expression) -> exp.Expression:
 def _is_len(node: exp.Length) -> bool:
     """`len(...)`/`length(...)` over a list expression (not over text)."""
     arg = node.this
-    if isinstance(arg, exp.Array | exp.ArrayAgg):
+    if isinstance(arg, exp.Array | exp.ArrayAgg | exp.ArrayDistinct):
         return True
     if isinstance(arg, exp.Column):
         return arg.name in _LIST_COLUMNS

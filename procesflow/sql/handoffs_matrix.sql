@@ -9,7 +9,7 @@
 -- where it has one, else to its completion (ts); a next event that started before the first one
 -- completed (overlapping work) counts as no wait (0).
 WITH s AS (
-    SELECT case_id, who AS source, next_who AS target, wait_s
+    SELECT case_key, who AS source, next_who AS target, wait_s
     FROM {{steps}}  -- handoffs_steps.sql
     WHERE next_who IS NOT NULL
 )
@@ -17,7 +17,7 @@ SELECT source,
        target,
        source <> target                 AS handoff,
        count(*)                         AS count,
-       count(DISTINCT case_id)          AS cases,
+       count(DISTINCT case_key)         AS cases,
        count(*) / sum(count(*)) OVER () AS share,
        sum(wait_s)                      AS total_wait_s,
        median(wait_s)                   AS median_wait_s

@@ -7,3 +7,7 @@
 -- (overlap) counts as no wait.
 CREATE OR REPLACE TEMP MACRO pf_wait_s(prev_ts, start_ts, ts) AS
     greatest((epoch_us(coalesce(start_ts, ts)) - epoch_us(prev_ts)) / 1e6, 0);
+
+-- The UTC hour an instant falls in (hours since 1970): the key of the per-hour lookup tables
+-- (pf_zone_hours, pf_calendar_hours), which replace time-zone arithmetic and range joins per event.
+CREATE OR REPLACE TEMP MACRO pf_hour(t) AS CAST(floor(epoch_us(t) / 3600e6) AS BIGINT);

@@ -7,31 +7,21 @@
 -- local hour: where the zone's UTC offset is the same from 3 hours before to 4 hours after the hour,
 -- every time in it is `local - offset`; only hours near a DST change use pf_local_to_utc (whose
 -- result it equals). `ts_near_dst` marks those rows for the DST counts of the import report.
--- Text roles are cleaned (trimmed, control characters removed) once per distinct value and joined
--- back: trim and the control-character check cost about a second per column per 5M rows, and a log
--- has far fewer distinct case ids, activities, resources, … than rows.
+-- Text roles are cleaned (trimmed, control characters removed, empty -> NULL) once per distinct value
+-- (pf_texts, built by the importer) and joined back only for the roles where cleaning changes some value;
+-- the other roles are read as they are (`nullif(<column>, '')`).
+-- Event attributes travel along as columns "attr:<key>" and case attributes as "case:<key>"; they
+-- become columns of the log's table and rows of `cases`.
 CREATE OR REPLACE TEMP TABLE pf_norm AS
 WITH raw AS (
     SELECT s.*, {{ts_fast}} AS pf_ts_fast, {{start_fast}} AS pf_start_fast
     FROM pf_staging s
 ),
-texts AS (
-    SELECT v AS raw, pf_clean_text(v) AS clean
-    FROM (
-        SELECT CAST({{case}} AS VARCHAR) AS v FROM pf_staging s
-        UNION SELECT CAST({{activity}} AS VARCHAR) FROM pf_staging s
-        UNION SELECT {{resource}} FROM pf_staging s
-        UNION SELECT {{department}} FROM pf_staging s
-        UNION SELECT {{channel}} FROM pf_staging s
-        UNION SELECT {{lifecycle}} FROM pf_staging s
-    )
-    WHERE v IS NOT NULL
-),
 src AS (
     SELECT
         s.__row                                          AS source_row,
-        t_case.clean                                     AS case_id,
-        t_activity.clean                                 AS activity,
+        {{case}}                                         AS case_id,
+        {{activity}}                                     AS activity,
         {{ts_present}}                                   AS ts_present,
         {{ts_direct}}                                    AS ts_direct,
         {{ts_date_only}}                                 AS ts_date_only,
@@ -39,24 +29,17 @@ src AS (
         {{start_present}}                                AS start_present,
         {{start_direct}}                                 AS start_direct,
         {{start_local}}                                  AS start_local,
-        t_resource.clean                                 AS resource,
-        t_department.clean                               AS department,
-        t_channel.clean                                  AS channel,
-        t_lifecycle.clean                                AS lifecycle,
-        {{attrs}}                                        AS attrs
-    FROM raw s
-    LEFT JOIN texts t_case       ON t_case.raw = CAST({{case}} AS VARCHAR)
-    LEFT JOIN texts t_activity   ON t_activity.raw = CAST({{activity}} AS VARCHAR)
-    LEFT JOIN texts t_resource   ON t_resource.raw = {{resource}}
-    LEFT JOIN texts t_department ON t_department.raw = {{department}}
-    LEFT JOIN texts t_channel    ON t_channel.raw = {{channel}}
-    LEFT JOIN texts t_lifecycle  ON t_lifecycle.raw = {{lifecycle}}
+        {{resource}}                                     AS resource,
+        {{department}}                                   AS department,
+        {{channel}}                                      AS channel,
+        {{lifecycle}}                                    AS lifecycle{{carried}}
+    FROM raw s{{text_joins}}
 ),
-hours AS (
-    SELECT DISTINCT hour FROM (
-        SELECT date_trunc('hour', ts_local) AS hour FROM src
+hours AS (  -- from src, or from no rows when every timestamp is an instant by itself
+    SELECT DISTINCT hour FROM (  -- (src is then read once, not materialised for a second reader)
+        SELECT date_trunc('hour', ts_local) AS hour FROM {{local_rows}}
         UNION ALL
-        SELECT date_trunc('hour', start_local) FROM src
+        SELECT date_trunc('hour', start_local) FROM {{local_rows}}
     ) WHERE hour IS NOT NULL
 ),
 zone AS (

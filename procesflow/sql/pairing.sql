@@ -2,6 +2,7 @@
 -- Within a case and activity the k-th `start` (in time order) pairs with the k-th `complete`.
 -- A start without its complete stays an event (lifecycle 'start', start_ts = ts); every other
 -- lifecycle value (schedule, suspend, non-standard values, ...) passes through unchanged.
+-- Attribute columns of a pair take the complete's value, else the start's.
 CREATE OR REPLACE TEMP TABLE pf_events AS
 WITH ok AS (
     SELECT * FROM pf_norm WHERE reason IS NULL
@@ -29,11 +30,10 @@ SELECT
     -- a paired event takes its place in source order where the work started (as pm4py's
     -- interval conversion does): it breaks ties between equal completion times
     coalesce(s.source_row, e.source_row)       AS source_row,
-    coalesce(e.ts_date_only, s.ts_date_only)   AS ts_date_only,
-    map_concat(coalesce(s.attrs, MAP {}), coalesce(e.attrs, MAP {})) AS attrs
+    coalesce(e.ts_date_only, s.ts_date_only)   AS ts_date_only{{carried_pairs}}
 FROM ends e
 FULL OUTER JOIN starts s ON e.case_id = s.case_id AND e.activity = s.activity AND e.k = s.k
 UNION ALL
 SELECT case_id, activity, ts, start_ts, resource, department, channel, lifecycle, source_row,
-       ts_date_only, attrs
+       ts_date_only{{carried}}
 FROM ok WHERE lifecycle IS NULL OR lower(lifecycle) NOT IN ('start', 'complete');

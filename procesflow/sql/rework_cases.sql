@@ -1,16 +1,11 @@
--- Rework per case over the filtered events (pf_ev). A case is first-time-right when no activity
--- occurs more than once in it (a single-event case is first-time-right).
-WITH ca AS (
-    SELECT case_id, activity, count(*) AS n
-    FROM pf_ev
-    GROUP BY case_id, activity
-)
-SELECT case_id,
-       sum(n)::BIGINT                          AS events,
-       count(*)                                AS activities,
-       sum(n - 1)::BIGINT                      AS extra_executions,
-       count(*) FILTER (WHERE n > 1)           AS repeated_activities,
-       count(*) FILTER (WHERE n > 1) = 0       AS first_time_right
-FROM ca
-GROUP BY case_id
-ORDER BY case_id;
+-- Rework per case over the filtered events. A case is first-time-right when no activity occurs more
+-- than once in it (a single-event case is first-time-right); the counts come from its variant
+-- (pf_variant_seq, steps.sql).
+SELECT c.case_id,
+       c.n::BIGINT                             AS events,
+       v.activities,
+       (c.n - v.activities)::BIGINT            AS extra_executions,
+       v.repeated                              AS repeated_activities,
+       v.repeated = 0                          AS first_time_right
+FROM pf_cases c JOIN pf_variant_seq v USING (vkey)
+ORDER BY c.case_key;

@@ -10,7 +10,7 @@ WITH comp AS (
     SELECT unnest($acts) AS activity, unnest($comps) AS comp
 ),
 t AS (
-    SELECT case_id,
+    SELECT case_key,
            activity                                          AS source,
            next_activity                                     AS target,
            (epoch_us(next_ts) - epoch_us(ts)) / 1e6          AS seconds
@@ -18,11 +18,11 @@ t AS (
     WHERE next_activity IS NOT NULL
 ),
 per_case AS (
-    SELECT cs.comp, t.case_id, count(*) AS traversals, sum(t.seconds) AS seconds
+    SELECT cs.comp, t.case_key, count(*) AS traversals, sum(t.seconds) AS seconds
     FROM t
     JOIN comp cs ON cs.activity = t.source
     JOIN comp ct ON ct.activity = t.target AND ct.comp = cs.comp
-    GROUP BY cs.comp, t.case_id
+    GROUP BY cs.comp, t.case_key
 )
 SELECT comp,
        count(*)                 AS cases,

@@ -3,30 +3,31 @@
 -- this one, both included (a -> a for a self-loop, a -> x -> y -> a when x and y lie between),
 -- the time between the two completions, and `loop`: the path's distinct activities, sorted, so
 -- that rotations of the same cycle share one key. Order within a case: ts, then seq.
+-- The paths depend only on the activity sequence: they are built once per variant
+-- (pf_variant_rework, from pf_variant_steps) and joined to the cases of the variant; the times,
+-- channels, departments and resources come from the two executions' own events (pf_steps).
+CREATE OR REPLACE TEMP TABLE pf_variant_rework AS
+SELECT r.vkey, r.activity, r.pos, r.prev_occ_pos,
+       list(CAST(s.activity AS VARCHAR) ORDER BY s.pos) AS path
+FROM pf_variant_steps r
+JOIN pf_variant_steps s ON s.vkey = r.vkey AND s.pos BETWEEN r.prev_occ_pos AND r.pos
+WHERE r.occ > 1
+GROUP BY r.vkey, r.activity, r.pos, r.prev_occ_pos;
+
 CREATE OR REPLACE TEMP TABLE pf_rework_occurrences AS
-WITH e AS (
-    SELECT case_id, activity, ts, channel, department, pos
-    FROM pf_steps  -- steps.sql
-),
-repeated AS (  -- only activities done more than once in a case can have extra executions
-    SELECT case_id, activity FROM e GROUP BY case_id, activity HAVING count(*) > 1
-),
-r AS (
-    SELECT case_id, activity, pos, channel,
-           department IS NULL OR lag(department) OVER w IS NULL
-               OR department = lag(department) OVER w          AS same_department,
-           lag(pos) OVER w                                     AS prev_pos,
-           (epoch_us(ts) - epoch_us(lag(ts) OVER w)) / 1e6     AS seconds
-    FROM e SEMI JOIN repeated USING (case_id, activity)
-    WINDOW w AS (PARTITION BY case_id, activity ORDER BY pos)
-),
-p AS (
-    SELECT r.case_id, r.activity, r.pos, r.seconds, r.channel, r.same_department,
-           list(e.activity ORDER BY e.pos) AS path
-    FROM r
-    JOIN e ON e.case_id = r.case_id AND e.pos BETWEEN r.prev_pos AND r.pos
-    WHERE r.prev_pos IS NOT NULL
-    GROUP BY r.case_id, r.activity, r.pos, r.seconds, r.channel, r.same_department
+WITH o AS (
+    SELECT c.case_key, c.case_id, r.activity, r.pos, r.prev_occ_pos, r.path
+    FROM pf_cases c JOIN pf_variant_rework r USING (vkey)
 )
-SELECT case_id, activity, pos, seconds, channel, same_department, path, list_sort(list_distinct(path)) AS loop
-FROM p;
+SELECT o.case_key, o.case_id, o.activity, o.pos,
+       (epoch_us(cur.ts) - epoch_us(prev.ts)) / 1e6                       AS seconds,
+       cur.channel,
+       cur.department IS NULL OR prev.department IS NULL
+           OR cur.department = prev.department                            AS same_department,
+       cur.resource, prev.resource AS prev_resource,
+       cur.department, prev.department AS prev_department,
+       o.path,
+       list_sort(list_distinct(o.path))                                   AS loop
+FROM o
+JOIN pf_steps cur ON cur.case_key = o.case_key AND cur.pos = o.pos
+JOIN pf_steps prev ON prev.case_key = o.case_key AND prev.pos = o.prev_occ_pos;

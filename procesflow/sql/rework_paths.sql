@@ -7,7 +7,7 @@
 SELECT activity,
        path,
        count(*)                  AS occurrences,
-       count(DISTINCT case_id)   AS cases,
+       count(DISTINCT case_key)  AS cases,
        sum(seconds)              AS total_s,
        median(seconds)           AS median_s
 FROM pf_rework_occurrences

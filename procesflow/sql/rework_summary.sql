@@ -1,17 +1,10 @@
--- Rework over all cases of the filtered events (pf_ev), one row: first-time-right cases (no
--- activity occurs more than once), rework cases (the others) and extra executions (occurrences
--- of an activity in a case minus one, summed), with their spread over the rework cases.
-WITH ca AS (
-    SELECT case_id, activity, count(*) AS n
-    FROM pf_ev
-    GROUP BY case_id, activity
-),
-c AS (
-    SELECT case_id,
-           sum(n)       AS events,
-           sum(n - 1)   AS extra
-    FROM ca
-    GROUP BY case_id
+-- Rework over all cases of the filtered events, one row: first-time-right cases (no activity occurs
+-- more than once), rework cases (the others) and extra executions (occurrences of an activity in a
+-- case minus one, summed), with their spread over the rework cases. Whether a case has rework
+-- depends only on its variant (pf_variant_seq, steps.sql).
+WITH c AS (
+    SELECT c.n AS events, c.n - v.activities AS extra
+    FROM pf_cases c JOIN pf_variant_seq v USING (vkey)
 )
 SELECT count(*)                                        AS cases,
        sum(events)::BIGINT                             AS events,

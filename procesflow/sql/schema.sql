@@ -1,6 +1,6 @@
--- The canonical procesflow event store (schema version 1).
+-- The canonical procesflow event store (schema version 2).
 -- Every timestamp is a TIMESTAMPTZ holding the UTC instant; connections run with TimeZone = 'UTC'.
--- Logs are separated by the `log` column; one import creates (or replaces) one log.
+-- One import creates (or replaces) one log.
 
 CREATE TABLE IF NOT EXISTS store_meta (
     key   VARCHAR PRIMARY KEY,
@@ -17,7 +17,7 @@ CREATE TABLE IF NOT EXISTS imports (
     source        VARCHAR NOT NULL,     -- path or URL, never with credentials
     sha256        VARCHAR,              -- of the source file, NULL for databases and APIs
     connector     VARCHAR NOT NULL,     -- csv, excel, parquet, xes, ocel, ...
-    mapping       JSON NOT NULL,        -- column roles, time zone, formats and options used
+    mapping       JSON NOT NULL,        -- column roles, time zone and formats, options; attribute columns
     tz            VARCHAR NOT NULL,     -- zone in which naive timestamps were read
     rows_read     BIGINT NOT NULL,
     rows_loaded   BIGINT NOT NULL,      -- events stored (after start/complete pairing)
@@ -27,21 +27,28 @@ CREATE TABLE IF NOT EXISTS imports (
     quality       JSON NOT NULL         -- the data-quality report (see procesflow/sql/quality.sql)
 );
 
--- One row per event, stored ordered by (log, case_id, ts, seq).
-CREATE TABLE IF NOT EXISTS events (
-    log          VARCHAR NOT NULL,
-    case_id      VARCHAR NOT NULL,
-    activity     VARCHAR NOT NULL,
-    ts           TIMESTAMPTZ NOT NULL,  -- when the event happened (completion), UTC
-    start_ts     TIMESTAMPTZ,           -- when the work started, if known, UTC
-    resource     VARCHAR,               -- person or system that did it (personal data!)
-    department   VARCHAR,               -- organisational unit, team or group
-    channel      VARCHAR,               -- contact channel (phone, e-mail, counter, web, ...)
-    lifecycle    VARCHAR,               -- original lifecycle value (complete, start+complete, ...)
-    seq          BIGINT NOT NULL,       -- 1..n in source order; breaks ties between equal timestamps
-    ts_precision VARCHAR NOT NULL,      -- 'day' for date-only values, else 'time'
-    attrs        MAP(VARCHAR, VARCHAR)  -- every other event attribute, as text
-);
+CREATE TYPE IF NOT EXISTS pf_ts_precision AS ENUM ('time', 'day');
+
+-- The events of a log live in a table of their own, `events_<import_id>` (procesflow/sql/log_table.sql),
+-- one row per event, in which the text roles are dictionary-coded: their type is an ENUM of the
+-- log's own values (`pf_case_<import_id>`, `pf_activity_<import_id>`, ...), in sort order:
+--
+--   case_id      pf_case_<id>          NOT NULL
+--   activity     pf_activity_<id>      NOT NULL
+--   ts           TIMESTAMPTZ           NOT NULL  when the event happened (completion), UTC
+--   start_ts     TIMESTAMPTZ                     when the work started, if known, UTC
+--   resource     pf_resource_<id>                person or system that did it (personal data!)
+--   department   pf_department_<id>              organisational unit, team or group
+--   channel      pf_channel_<id>                 contact channel (phone, e-mail, counter, web, ...)
+--   lifecycle    pf_lifecycle_<id>               original lifecycle value (complete, start+complete, ...)
+--   seq          BIGINT                NOT NULL  1..n in source order; breaks ties between equal timestamps
+--   ts_precision pf_ts_precision       NOT NULL  'day' for date-only values, else 'time'
+--   "attr:<key>" VARCHAR                         one column per other event attribute, as text
+--
+-- Reading codes instead of text is what makes analysis fast (a group by activity compares bytes,
+-- not strings), and a dictionary-coded column costs a fraction of a text column to write.
+-- The view `events` shows every active log with the text columns of schema version 1 (log, case_id,
+-- activity, ..., attrs as a MAP); procesflow.store.refresh_events_view keeps it up to date.
 
 -- Case-level attributes (XES trace attributes, CSV `case:` columns), one row per case.
 CREATE TABLE IF NOT EXISTS cases (

@@ -1,12 +1,13 @@
 -- Per case (TEMP TABLE pf_time_case): first and last timestamp, throughput in calendar seconds
--- (last ts - first ts, like pm4py's case duration) and in working seconds (needs pf_calendar, see
--- calendar_table.sql), and processing time where start timestamps exist.
+-- (last ts - first ts, like pm4py's case duration) and in working seconds (needs pf_calendar_hours,
+-- see calendar_table.sql), and processing time where start timestamps exist.
 --   work_first_ts      earliest instant any work is known: min(start_ts, ts) — for flow efficiency
 --   processing_s       sum of ts - start_ts over events with a start time not after their ts
 --   start_after_end    events whose start time lies after their completion (data error, skipped)
 CREATE OR REPLACE TEMP TABLE pf_time_case AS
 WITH c AS (
-    SELECT case_id,
+    SELECT case_key,
+           any_value(case_id)                                        AS case_id,
            count(*)                                                  AS events,
            min(ts)                                                   AS first_ts,
            max(ts)                                                   AS last_ts,
@@ -15,15 +16,15 @@ WITH c AS (
            count(*) FILTER (WHERE start_ts > ts)                     AS start_after_end,
            coalesce(sum((epoch_us(ts) - epoch_us(start_ts)) / 1e6)
                         FILTER (WHERE start_ts <= ts), 0)            AS processing_s
-    FROM pf_ev
-    GROUP BY case_id
-),
-f AS (
-    SELECT c.*, pf_work_at(c.first_ts, k.cum_before_s, k.open_utc, k.work_s) AS w_first
-    FROM c ASOF JOIN pf_calendar k ON c.first_ts >= k.day_start_utc
+    FROM pf_steps  -- steps.sql
+    GROUP BY case_key
 )
-SELECT f.* EXCLUDE (w_first),
-       (epoch_us(f.last_ts) - epoch_us(f.first_ts)) / 1e6                       AS throughput_s,
-       round(pf_work_at(f.last_ts, k.cum_before_s, k.open_utc, k.work_s) - f.w_first, 6) AS working_throughput_s
-FROM f ASOF JOIN pf_calendar k ON f.last_ts >= k.day_start_utc
-ORDER BY f.case_id;
+SELECT c.*,
+       (epoch_us(c.last_ts) - epoch_us(c.first_ts)) / 1e6                       AS throughput_s,
+       round(pf_work(c.last_ts, l.boundary, l.a_cum, l.a_open, l.a_work, l.b_cum, l.b_open, l.b_work)
+             - pf_work(c.first_ts, f.boundary, f.a_cum, f.a_open, f.a_work, f.b_cum, f.b_open, f.b_work), 6)
+                                                                                AS working_throughput_s
+FROM c
+LEFT JOIN pf_calendar_hours f ON f.hour = pf_hour(c.first_ts)  -- (left joins: the calendar is the side to hash)
+LEFT JOIN pf_calendar_hours l ON l.hour = pf_hour(c.last_ts)
+ORDER BY c.case_key;

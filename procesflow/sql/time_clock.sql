@@ -2,18 +2,20 @@
 -- ($tz); hour is NULL for date-only timestamps. `same_moment` counts events whose exact
 -- timestamp is shared with an event of the same activity in another case (a sign of batching;
 -- date-only timestamps never count).
-WITH e AS (  -- local_ts: the wall clock in $tz, computed once in steps.sql
-    SELECT case_id, activity, ts, ts_precision, local_ts AS l FROM pf_steps
-),
-moments AS (
-    SELECT activity, ts FROM e WHERE ts_precision <> 'day'
-    GROUP BY activity, ts HAVING count(DISTINCT case_id) > 1
+-- One grouping by (activity, timestamp): the events of a moment share its weekday and hour, and a
+-- moment is shared when its smallest and largest case differ.
+WITH m AS (
+    SELECT activity, ts_precision, any_value(local_ts) AS l,  -- local_ts: wall clock, steps.sql
+           count(*)                                        AS events,
+           min(case_key) < max(case_key)                   AS shared
+    FROM pf_steps
+    GROUP BY activity, ts, ts_precision
 )
-SELECT e.activity,
-       isodow(e.l)                                                  AS weekday,
-       CASE WHEN e.ts_precision = 'day' THEN NULL ELSE hour(e.l) END AS hour,
-       count(*)                                                     AS events,
-       count(m.ts)                                                  AS same_moment
-FROM e LEFT JOIN moments m ON m.activity = e.activity AND m.ts = e.ts
+SELECT activity,
+       isodow(l)                                                        AS weekday,
+       CASE WHEN ts_precision = 'day' THEN NULL ELSE hour(l) END        AS hour,
+       CAST(sum(events) AS BIGINT)                                      AS events,
+       CAST(coalesce(sum(events) FILTER (WHERE shared AND ts_precision <> 'day'), 0) AS BIGINT) AS same_moment
+FROM m
 GROUP BY ALL
 ORDER BY ALL;

@@ -7,6 +7,6 @@ SELECT activity,
        avg((epoch_us(ts) - epoch_us(start_ts)) / 1e6) FILTER (WHERE start_ts <= ts)        AS mean_s,
        quantile_cont((epoch_us(ts) - epoch_us(start_ts)) / 1e6, 0.9) FILTER (WHERE start_ts <= ts) AS p90_s,
        coalesce(sum((epoch_us(ts) - epoch_us(start_ts)) / 1e6) FILTER (WHERE start_ts <= ts), 0) AS total_s
-FROM pf_ev
+FROM pf_steps  -- steps.sql
 GROUP BY activity
 ORDER BY total_s DESC, activity;

@@ -4,11 +4,9 @@
 -- first arrival to the last completion has a row.
 CREATE OR REPLACE TEMP TABLE pf_time_day AS
 WITH c AS (
-    SELECT case_id,
-           CAST(timezone($tz, min(ts)) AS DATE) AS d1,
-           CAST(timezone($tz, max(ts)) AS DATE) AS d2
-    FROM pf_ev
-    GROUP BY case_id
+    SELECT CAST(timezone($tz, first_ts) AS DATE) AS d1,
+           CAST(timezone($tz, last_ts) AS DATE)  AS d2
+    FROM pf_cases  -- steps.sql
 ),
 delta AS (
     SELECT d1 AS day, 1 AS change, 1 AS arrivals, 0 AS completions FROM c

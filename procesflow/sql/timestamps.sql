@@ -95,8 +95,10 @@ CREATE OR REPLACE TEMP MACRO pf_parse_text(v, tz, dayfirst) AS (
 -- Attribute values that are ISO date-times with an offset are stored as the UTC instant in one
 -- spelling (2011-12-06T12:41:31.788000Z), so that the same value exported by different tools
 -- (XES `2011-12-06T13:41:31.788+01:00`, CSV `2011-12-06 13:41:31.788000+01:00`) compares equal.
+-- (the length and the dash are checked first: most values are not date-times, and the regular
+-- expression is the expensive part)
 CREATE OR REPLACE TEMP MACRO pf_canon_value(v) AS (
-    CASE WHEN regexp_full_match(v, '\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}(:?\d{2})?)')
+    CASE WHEN length(v) >= 20 AND substr(v, 5, 1) = '-' AND regexp_full_match(v, '\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}(:?\d{2})?)')
          THEN coalesce(strftime(TRY_CAST(v AS TIMESTAMPTZ), '%Y-%m-%dT%H:%M:%S.%fZ'), v)
          ELSE v END);
 

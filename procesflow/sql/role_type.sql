@@ -1,0 +1,8 @@
+-- The ENUM type {{type}} of one text role of an import: its distinct clean values (pf_texts,
+-- texts.sql) in sort order, so that comparing codes orders like comparing the text. The empty text
+-- comes first as a placeholder (a clean value is never empty): DuckDB cannot sort a column whose
+-- ENUM has no values at all, as a role the source does not have would otherwise get.
+CREATE TYPE {{type}} AS ENUM (
+    SELECT '' UNION ALL
+    SELECT DISTINCT clean FROM pf_texts WHERE role = {{role}} AND clean IS NOT NULL
+    ORDER BY 1);
