@@ -11,8 +11,9 @@ Filters are applied in a fixed, documented order (README, "Filters"):
 4. path abstraction (`paths`, %) — applied to the directly-follows graph, not to events
    (see `procesflow.discovery.dfg.abstract_paths`).
 
-The result is a TEMP VIEW `pf_ev` on a connection of its own, with the columns of `events`; every
-metric, rule and map reads `pf_ev`, so all of them see exactly the same cases and events.
+The result is a TEMP VIEW `pf_ev` on a connection of its own (the store's coded events, with the
+case as `case_key`; `pf_case_ids` has the case ids); every metric, rule and map reads it through
+the step table, so all of them see exactly the same cases and events.
 """
 
 from __future__ import annotations
@@ -145,6 +146,7 @@ def build_filtered_view(
     Dates and date-times without offset in `since`/`until` are wall-clock time in `tz` (the zone
     the log was imported with), so `--from 2024-01-01` means local midnight."""
     con.execute(f"CREATE OR REPLACE TEMP VIEW pf_log_ev AS {store.events_relation(log)}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW pf_case_ids AS {store.cases_relation(log)}")
     totals = con.execute(
         "SELECT count(DISTINCT case_key), count(*), count(DISTINCT activity) FROM pf_log_ev"
     ).fetchone()
@@ -155,7 +157,7 @@ def build_filtered_view(
             f"""
             CREATE OR REPLACE TEMP TABLE pf_kept_cases AS
             WITH c AS (
-                SELECT case_key, any_value(case_id) AS case_id, min(ts) AS first_ts, max(ts) AS last_ts,
+                SELECT case_key, min(ts) AS first_ts, max(ts) AS last_ts,
                        arg_min(activity, (ts, seq)) AS first_activity,
                        arg_max(activity, (ts, seq)) AS last_activity
                 FROM pf_log_ev GROUP BY case_key
@@ -244,14 +246,16 @@ def _attribute_predicate(con: duckdb.DuckDBPyConnection, store: Any, log: str, a
         f"SELECT DISTINCT unnest(map_keys(attrs)) FROM cases WHERE log = {quote_literal(log)}").fetchall()}
     # a name may be a role column (department), an event attribute and a case attribute at once
     parts = []
-    if attr in EVENT_COLUMNS:
-        parts.append(f"case_id IN (SELECT case_id FROM pf_log_ev WHERE {attr} IN ({vals}))")
+    if attr == "case_id":
+        parts.append(f"case_key IN (SELECT case_key FROM pf_case_ids WHERE case_id IN ({vals}))")
+    elif attr in EVENT_COLUMNS:
+        parts.append(f"case_key IN (SELECT case_key FROM pf_log_ev WHERE {attr} IN ({vals}))")
     if attr in event_attrs:
-        parts.append(f"case_id IN (SELECT case_id FROM {source} WHERE {event_attrs[attr]} IN ({vals}))")
+        parts.append(f"case_key IN (SELECT case_key FROM {source} WHERE {event_attrs[attr]} IN ({vals}))")
     if attr in case_keys:
         parts.append(
-            f"case_id IN (SELECT case_id FROM cases WHERE log = {quote_literal(log)} "
-            f"AND attrs[{key}] IN ({vals}))"
+            f"case_key IN (SELECT k.case_key FROM pf_case_ids k JOIN cases c ON c.log = {quote_literal(log)} "
+            f"AND c.case_id = k.case_id WHERE c.attrs[{key}] IN ({vals}))"
         )
     if not parts:
         known = sorted(set(EVENT_COLUMNS) | set(event_attrs) | case_keys)

@@ -35,6 +35,7 @@ from .sqlfiles import quote_ident, quote_literal, render_sql, run_script, sql_te
 from .store import (
     ATTR_PREFIX,
     Store,
+    attribute_type,
     drop_log_table,
     events_table,
     refresh_events_view,
@@ -328,7 +329,9 @@ def _run(
     for old in replaced:
         drop_log_table(con, old)
 
-    key = "case_id, activity, ts, start_ts, resource, department, channel, lifecycle"
+    # equal events: the same case, activity, times, resource, department, channel and lifecycle
+    same = "activity, ts, start_ts, resource, department, channel, lifecycle"
+    key = f"case_id, {same}"
     duplicates = None
     if request.dedupe:  # counted before they go
         duplicates = con.execute(
@@ -356,7 +359,7 @@ def _run(
     if duplicates is None:  # equal events share case and timestamp: only tied events can be duplicates
         duplicates = con.execute(
             f"SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM {quote_ident(table)} "
-            f"GROUP BY {key} HAVING count(*) > 1)"
+            f"GROUP BY case_no, {same} HAVING count(*) > 1)"
         ).fetchone()[0] if quality["tied_events"] else 0
     quality.update(
         personal_data=[f.to_json() for f in personal],
@@ -464,8 +467,8 @@ def _normalise_sql(
     start = start_plan or no_start
     texts, joins = _text_roles(con, roles, import_id)
     carried_sql = "".join(
-        f",\n        {_attribute_value(f's.{quote_ident(source)}', name)} AS {quote_ident(name)}"
-        for name, source in carried.items()
+        f",\n        {_attribute_value(con, import_id, i, source, name)} AS {quote_ident(name)}"
+        for i, (name, source) in enumerate(carried.items())
     )
     no_local = "CAST(NULL AS TIMESTAMP)"
     instants_only = ts_plan.local == no_local and start.local == no_local
@@ -497,6 +500,11 @@ TEXT_ROLES = ("case", "activity", "resource", "department", "channel", "lifecycl
 #: coded before normalising, from the distinct clean values (lifecycle after pairing, which makes
 #: values such as start+complete)
 EARLY_CODED = ("case", "activity", "resource", "department", "channel")
+#: the import's case dictionary (TEMP: the store keeps each case's code, cases.case_no)
+CASE_TYPE = "pf_import_case"
+#: a role with more values stays text: DuckDB writes columns of larger ENUMs through its log file,
+#: which doubles the cost of writing the events
+MAX_ENUM_VALUES = 65_000
 
 
 def _text_roles(con: duckdb.DuckDBPyConnection, roles: dict[str, str],
@@ -511,33 +519,53 @@ def _text_roles(con: duckdb.DuckDBPyConnection, roles: dict[str, str],
         privacy.count_values(con, sorted({roles[r] for r in mapped}))
     con.execute(render_sql("texts", roles=", ".join(f"({quote_literal(r)}, {quote_literal(roles[r])})"
                                                     for r in mapped)))
-    dirty = {r for (r,) in con.execute(
-        "SELECT DISTINCT role FROM pf_texts WHERE clean IS DISTINCT FROM nullif(raw, '')").fetchall()}
+    stats = {role: (int(n), bool(dirty)) for role, n, dirty in con.execute(
+        "SELECT role, count(DISTINCT clean), bool_or(clean IS DISTINCT FROM nullif(raw, '')) "
+        "FROM pf_texts GROUP BY role").fetchall()}
     exprs: dict[str, str] = {}
     joins = ""
     for role in TEXT_ROLES:
-        coded = role in EARLY_CODED
-        if coded:
-            con.execute(render_sql("role_type", type=quote_ident(role_type(role, import_id)),
-                                   role=quote_literal(role)))
+        distinct, dirty = stats.get(role, (0, False))
         if role not in roles:
             value = "CAST(NULL AS VARCHAR)"
-        elif role in dirty:
+        elif dirty:
             alias = f"t_{role}"
             joins += (f"\n    LEFT JOIN pf_texts {alias} ON {alias}.role = {quote_literal(role)} "
                       f"AND {alias}.raw = CAST(s.{quote_ident(roles[role])} AS VARCHAR)")
             value = f"{alias}.clean"
         else:
             value = f"nullif(CAST(s.{quote_ident(roles[role])} AS VARCHAR), '')"
-        exprs[role] = f"CAST({value} AS {quote_ident(role_type(role, import_id))})" if coded else value
+        if role == "case":
+            coded = CASE_TYPE
+            con.execute(render_sql("role_type", temp="OR REPLACE TEMP", type=coded, role=quote_literal(role)))
+        elif role in EARLY_CODED and distinct <= MAX_ENUM_VALUES:
+            coded = quote_ident(role_type(role, import_id))
+            con.execute(render_sql("role_type", temp="", type=coded, role=quote_literal(role)))
+        else:
+            coded = None
+        exprs[role] = f"CAST({value} AS {coded})" if coded else value
     return exprs, joins
 
 
-def _attribute_value(column: str, name: str) -> str:
+def _attribute_value(con: duckdb.DuckDBPyConnection, import_id: int, index: int, source: str, name: str) -> str:
     """An attribute's value as stored: text, empty as NULL; event attributes that are ISO date-times
-    with an offset in one UTC spelling (pf_canon_value; case attributes get it once per case)."""
-    text = f"nullif(CAST({column} AS VARCHAR), '')"
-    return f"pf_canon_value({text})" if name.startswith(ATTR_PREFIX) else text
+    with an offset in one UTC spelling (pf_canon_value; case attributes get it once per case).
+    An event attribute with few distinct values (a case type, a product, a status) is coded like the
+    roles: an ENUM of its values (role_type.sql), which costs a fraction of text to keep and write."""
+    text = f"nullif(CAST(s.{quote_ident(source)} AS VARCHAR), '')"
+    if not name.startswith(ATTR_PREFIX):
+        return text
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = 'pf_values'"
+                       ).fetchone()[0]:
+        privacy.count_values(con, [source])
+    distinct, canon_changes = con.execute(
+        "SELECT count(*), bool_or(pf_canon_value(value) IS DISTINCT FROM value) FROM pf_values "
+        "WHERE col = ? AND value IS NOT NULL AND value <> ''", [source]).fetchone()
+    if distinct == 0 or distinct > MAX_ENUM_VALUES or canon_changes:
+        return f"pf_canon_value({text})"
+    coded = quote_ident(attribute_type(import_id, index))
+    con.execute(render_sql("attribute_type", type=coded, column=quote_literal(source)))
+    return f"CAST({text} AS {coded})"
 
 
 def _sql_escape(text: str) -> str:
@@ -590,6 +618,7 @@ def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
     for kind, names in (("VIEW", views), ("TABLE", tables)):
         for (name,) in names:
             con.execute(f"DROP {kind} IF EXISTS {quote_ident(name)}")
+    con.execute(f"DROP TYPE IF EXISTS {CASE_TYPE}")  # after the tables that use it
 
 
 def _in_archive(exc: ProcesflowError, readable: Path | str, path: Path | None) -> ProcesflowError:

@@ -166,18 +166,25 @@ class Store:
         return [LogInfo(*r) for r in rows]
 
     def events_relation(self, log: str) -> str:
-        """SQL for the events of `log` as analysis reads them (`procesflow.filters`): `case_key` (an
-        integer per case, in case id order: what windows partition by), then the canonical columns
-        with the text roles dictionary-coded (ENUMs), without the attribute columns."""
+        """SQL for the events of `log` as analysis reads them (`procesflow.filters`): `case_key` (the
+        case's number, in case id order: what windows partition by and queries group on), then the
+        canonical columns without the case id (`cases_relation` has it) and without the attribute
+        columns; the text roles dictionary-coded."""
         table = quote_ident(events_table(int(self.active_import(log)["import_id"])))
-        return (f"SELECT CAST(enum_code(case_id) AS INTEGER) AS case_key, {', '.join(CANONICAL)} FROM {table}")
+        columns = ", ".join(c for c in CANONICAL if c != "case_id")
+        return f"SELECT case_no AS case_key, {columns} FROM {table}"
+
+    def cases_relation(self, log: str) -> str:
+        """SQL for the cases of `log`: case_key (as in `events_relation`) and case_id."""
+        return f"SELECT case_no AS case_key, case_id FROM cases WHERE log = {quote_literal(log)}"
 
     def event_attributes(self, log: str) -> tuple[str, dict[str, str]]:
-        """Where the event attributes of `log` are (a FROM clause with `case_id`) and, per attribute
-        key, the SQL of its value there — for `--where` on an event attribute (procesflow.filters)."""
+        """Where the event attributes of `log` are (a FROM clause with a `case_key` column) and, per
+        attribute key, the SQL of its value there — for `--where` on an event attribute."""
         import_id = int(self.active_import(log)["import_id"])
         keys = attribute_keys(self.con, import_id)
-        return quote_ident(events_table(import_id)), {k: quote_ident(ATTR_PREFIX + k) for k in keys}
+        source = f"(SELECT *, case_no AS case_key FROM {quote_ident(events_table(import_id))})"
+        return source, {k: quote_ident(ATTR_PREFIX + k) for k in keys}
 
     def log_names(self) -> list[str]:
         return [
@@ -223,8 +230,9 @@ class Store:
 #: the canonical event columns of schema version 1, in order (the `events` view, Spark sources)
 CANONICAL = ("case_id", "activity", "ts", "start_ts", "resource", "department", "channel", "lifecycle", "seq",
              "ts_precision")
-#: text roles stored dictionary-coded, each as an ENUM type of its own per import
-CODED_ROLES = {"case_id": "case", "activity": "activity", "resource": "resource", "department": "department",
+#: text roles stored dictionary-coded as an ENUM type of their own per import (the case id is a number
+#: in `cases` instead: ENUMs of more than 65,535 values defeat DuckDB's direct writes to the file)
+CODED_ROLES = {"activity": "activity", "resource": "resource", "department": "department",
                "channel": "channel", "lifecycle": "lifecycle"}
 #: event attribute columns of a log table are named `attr:<key>`
 ATTR_PREFIX = "attr:"
@@ -238,6 +246,11 @@ def events_table(import_id: int) -> str:
 def role_type(role: str, import_id: int) -> str:
     """The ENUM type of a coded text role (`case`, `activity`, ...) of one import."""
     return f"pf_{role}_{int(import_id)}"
+
+
+def attribute_type(import_id: int, index: int) -> str:
+    """The ENUM type of a coded event attribute column of one import."""
+    return f"pf_attr{int(index)}_{int(import_id)}"
 
 
 def attribute_keys(con: duckdb.DuckDBPyConnection, import_id: int) -> list[str]:
@@ -258,14 +271,18 @@ def refresh_events_view(con: duckdb.DuckDBPyConnection) -> None:
     for log, import_id in con.execute("SELECT log, import_id FROM imports WHERE active ORDER BY log").fetchall():
         keys = attribute_keys(con, import_id)
         if keys:
-            entries = ", ".join(f"{{'k': {quote_literal(k)}, 'v': {quote_ident(ATTR_PREFIX + k)}}}" for k in keys)
+            entries = ", ".join(f"{{'k': {quote_literal(k)}, 'v': CAST(e.{quote_ident(ATTR_PREFIX + k)} AS VARCHAR)}}"
+                                for k in keys)
             attrs = f"map_from_entries(list_filter([{entries}], x -> x.v IS NOT NULL))"
         else:
             attrs = "CAST(MAP {} AS MAP(VARCHAR, VARCHAR))"
-        columns = ", ".join(f"CAST({c} AS VARCHAR) AS {c}" if c in CODED_ROLES or c == "ts_precision" else c
+        columns = ", ".join("c.case_id" if c == "case_id" else
+                            f"CAST(e.{c} AS VARCHAR) AS {c}" if c in CODED_ROLES or c == "ts_precision" else f"e.{c}"
                             for c in CANONICAL)
-        parts.append(f"SELECT {quote_literal(log)} AS log, {columns}, {attrs} AS attrs "
-                     f"FROM {quote_ident(events_table(import_id))}")
+        lit = quote_literal(log)
+        parts.append(f"SELECT {lit} AS log, {columns}, {attrs} AS attrs "
+                     f"FROM {quote_ident(events_table(import_id))} e "
+                     f"JOIN cases c ON c.log = {lit} AND c.case_no = e.case_no")
     if not parts:
         parts.append("SELECT CAST(NULL AS VARCHAR) AS log, CAST(NULL AS VARCHAR) AS case_id, "
                      "CAST(NULL AS VARCHAR) AS activity, CAST(NULL AS TIMESTAMPTZ) AS ts, "
@@ -281,6 +298,9 @@ def drop_log_table(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
     con.execute(f"DROP TABLE IF EXISTS {quote_ident(events_table(import_id))}")
     for role in CODED_ROLES.values():
         con.execute(f"DROP TYPE IF EXISTS {quote_ident(role_type(role, import_id))}")
+    for (name,) in con.execute("SELECT type_name FROM duckdb_types() WHERE NOT internal AND "
+                               "regexp_full_match(type_name, ?)", [f"pf_attr\\d+_{int(import_id)}"]).fetchall():
+        con.execute(f"DROP TYPE IF EXISTS {quote_ident(name)}")
 
 
 def _first_line(exc: BaseException) -> str:

@@ -15,7 +15,7 @@ from procesflow.spark.transpile import TranspileError, to_spark, transpile
 
 REPO = Path(__file__).resolve().parents[1]
 IMPORT_ONLY = ("normalise", "timestamps", "pairing", "quality", "personal_data", "schema", "unpaired",
-               "case_attributes", "case_ids", "texts", "role_type", "log_table", "info")
+               "case_attributes", "case_ids", "texts", "role_type", "attribute_type", "log_table", "info")
 
 
 def sp(sql: str, params=None, macros=None) -> str:

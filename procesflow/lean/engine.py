@@ -25,7 +25,8 @@ from ..sqlfiles import used_params
 from .rulefile import Rule, load_rules
 from .views import build_rule_views
 
-RESERVED = {"affected_cases", "gain", "case_ids", "el_activities", "el_edges", "el_departments", "severity"}
+RESERVED = {"affected_cases", "gain", "case_ids", "case_keys", "el_activities", "el_edges", "el_departments",
+            "severity"}
 CONTACT_MINUTES = 10  # staff minutes per citizen contact, for ranking contacts against days
 SEVERITIES = ("high", "medium", "low")
 
@@ -180,8 +181,11 @@ def _run_one(log: EventLog, rule: Rule, params: dict[str, Any], facts: dict[str,
             raise InputError(f"{rule.path}: detection.sql must return a column {needed!r}")
     total_cases = facts["cases"]
     out = []
+    ids = _case_ids(log, [k for row in rows for k in (dict(zip(columns, row, strict=True)).get("case_keys") or [])])
     for row in rows:
         data = dict(zip(columns, row, strict=True))
+        if data.get("case_keys") is not None:
+            data["case_ids"] = [ids[k] for k in data["case_keys"] if k in ids]
         affected = int(data["affected_cases"] or 0)
         if affected <= 0:
             continue
@@ -220,6 +224,15 @@ def _run_one(log: EventLog, rule: Rule, params: dict[str, Any], facts: dict[str,
             case_ids=[str(c) for c in (data.get("case_ids") or [])],
         ))
     return out
+
+
+def _case_ids(log: EventLog, keys: list[Any]) -> dict[Any, str]:
+    """Case key -> case id, for the `case_keys` a rule returned (keys are cheaper to compute with)."""
+    if not keys:
+        return {}
+    rows = log.con.execute("SELECT case_key, case_id FROM pf_cases WHERE case_key IN (SELECT unnest($keys))",
+                           {"keys": list(dict.fromkeys(keys))}).fetchall()
+    return dict(rows)
 
 
 def _days_equivalent(value: float, unit: str, facts: dict[str, Any]) -> float:

@@ -103,7 +103,7 @@ def ping_pong(log: EventLog, level: str = "department", examples: int = 5) -> pd
 
 def ping_pong_cases(log: EventLog, level: str = "department") -> pd.DataFrame:
     """Per case and pair: case_id, x, y, occurrences, seconds."""
-    return log.df("handoffs_pingpong_cases", occurrences=_occurrences(log, level))
+    return log.df("handoffs_pingpong_cases", occurrences=_occurrences(log, level)).drop(columns="case_key")
 
 
 def handoff_paths(log: EventLog, level: str = "department", top: int = 10) -> pd.DataFrame:

@@ -117,15 +117,17 @@ def case_times(log: EventLog, options: AnalysisOptions | None = None) -> pd.Data
     start times and the span is > 0)."""
     prepare(log, options)
     log.con.execute(sql_text("time_flow_efficiency"))
-    return frame(log.con, "SELECT c.* EXCLUDE (case_key), f.flow_efficiency FROM pf_time_case c "
-                          "LEFT JOIN pf_time_flow f USING (case_key) ORDER BY c.case_key")
+    return frame(log.con, "SELECT k.case_id, c.* EXCLUDE (case_key), f.flow_efficiency FROM pf_time_case c "
+                          "JOIN pf_cases k USING (case_key) LEFT JOIN pf_time_flow f USING (case_key) "
+                          "ORDER BY c.case_key")
 
 
 def event_waits(log: EventLog, options: AnalysisOptions | None = None) -> pd.DataFrame:
     """Per event with a predecessor: case_id, activity, seq, ts, prev_ts, wait_end, to_start,
     raw_wait_s, wait_s, working_wait_s."""
     prepare(log, options)
-    return frame(log.con, "SELECT * EXCLUDE (case_key, pos) FROM pf_time_event ORDER BY case_key, pos")
+    return frame(log.con, "SELECT k.case_id, e.* EXCLUDE (case_key, pos) FROM pf_time_event e "
+                          "JOIN pf_cases k USING (case_key) ORDER BY e.case_key, e.pos")
 
 
 def waiting_by_activity(log: EventLog, options: AnalysisOptions | None = None) -> pd.DataFrame:

@@ -169,15 +169,18 @@ class SparkStore:
 
     def events_relation(self, log: str) -> str:
         """The events as analysis reads them (`procesflow.store.Store.events_relation`): on Spark the
-        case id itself is the key windows partition by (there are no dictionary codes)."""
-        columns = ", ".join(c for c in CANONICAL if c != "attrs")
+        case id itself is the key windows partition by and queries group on (no dictionary codes)."""
+        columns = ", ".join(c for c in CANONICAL if c not in ("case_id", "attrs"))
         return f"SELECT case_id AS case_key, {columns} FROM events WHERE log = {quote_literal(log)}"
+
+    def cases_relation(self, log: str) -> str:
+        return f"SELECT DISTINCT case_id AS case_key, case_id FROM events WHERE log = {quote_literal(log)}"
 
     def event_attributes(self, log: str) -> tuple[str, dict[str, str]]:
         """Where the event attributes are, and the SQL of each key's value there (the `attrs` map)."""
         keys = [k for (k,) in self.con.execute("SELECT DISTINCT unnest(map_keys(attrs)) FROM events").fetchall()
                 if k is not None]
-        return "events", {k: f"attrs[{quote_literal(k)}]" for k in keys}
+        return "(SELECT *, case_id AS case_key FROM events)", {k: f"attrs[{quote_literal(k)}]" for k in keys}
 
     def close(self) -> None:
         """Nothing to release: the SparkSession belongs to the caller (or ends with the process)."""

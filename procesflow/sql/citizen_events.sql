@@ -11,7 +11,7 @@
 --                   last contact is that activity (its next_activity in pf_steps)
 CREATE OR REPLACE TEMP TABLE pf_citizen_event AS
 WITH c AS (
-    SELECT s.case_key, s.case_id, s.activity, s.ts, s.seq, s.pos, s.channel, s.next_activity,
+    SELECT s.case_key, s.activity, s.ts, s.seq, s.pos, s.channel, s.next_activity,
            s.pos - row_number() OVER (PARTITION BY s.case_key ORDER BY s.pos)     AS island,
            lag(s.channel) OVER (PARTITION BY s.case_key, s.channel IS NOT NULL ORDER BY s.pos)
                                                                                   AS prev_channel
@@ -20,7 +20,7 @@ WITH c AS (
        OR s.activity IN (SELECT activity FROM pf_activities  -- activities.sql: the tagged ones
                          WHERE list_contains(CAST($contact_acts AS VARCHAR[]), CAST(activity AS VARCHAR)))
 )
-SELECT c.case_key, c.case_id, c.activity, c.ts, c.seq, c.pos, c.channel,
+SELECT c.case_key, k.case_id, c.activity, c.ts, c.seq, c.pos, c.channel,
        true                                                                       AS is_contact,
        c.pos > 1 AND c.ts < k.last_ts                                             AS while_waiting,
        c.channel IS NOT NULL AND c.prev_channel IS NOT NULL

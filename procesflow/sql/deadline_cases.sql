@@ -71,7 +71,7 @@ net AS (
     FROM pf_cases c
     LEFT JOIN stop t ON t.case_key = c.case_key
     LEFT JOIN susp u ON u.case_key = c.case_key
-    LEFT JOIN pf_case_term k ON k.case_id = CAST(c.case_id AS VARCHAR)
+    LEFT JOIN pf_case_term k ON k.case_id = c.case_id
 )
 SELECT case_key, case_id,
        CASE WHEN start_ts IS NULL THEN 'no_start'

@@ -7,7 +7,7 @@
 -- of the DFG-style transition times along the detour.
 CREATE OR REPLACE TEMP TABLE {{occurrences}} AS
 WITH p AS (
-    SELECT case_key, case_id,
+    SELECT case_key,
            who                                                     AS x,
            lead(who) OVER w                                        AS y,
            lead(who, 2) OVER w                                     AS back,
@@ -15,6 +15,6 @@ WITH p AS (
     FROM {{runs}}
     WINDOW w AS (PARTITION BY case_key ORDER BY run)
 )
-SELECT case_key, case_id, x, y, seconds
+SELECT case_key, x, y, seconds
 FROM p
 WHERE back = x;

@@ -6,7 +6,7 @@
 -- occurrences (handoffs_pingpong_occurrences.sql) and the hand-off summary.
 CREATE OR REPLACE TEMP TABLE {{runs}} AS
 WITH edges AS (
-    SELECT case_key, case_id, pos, who, ts, new_run, run_end
+    SELECT case_key, pos, who, ts, new_run, run_end
     FROM {{steps}}  -- handoffs_steps.sql
     WHERE new_run OR run_end
 ),
@@ -14,7 +14,7 @@ b AS (
     SELECT *, CASE WHEN run_end THEN ts ELSE lead(ts) OVER (PARTITION BY case_key ORDER BY pos) END AS last_ts
     FROM edges
 )
-SELECT case_key, any_value(case_id) OVER (PARTITION BY case_key) AS case_id,
+SELECT case_key,
        row_number() OVER (PARTITION BY case_key ORDER BY pos) AS run, who, ts AS first_ts, last_ts
 FROM b
 WHERE new_run;

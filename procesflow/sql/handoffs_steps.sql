@@ -7,13 +7,13 @@
 -- `new_run` marks the first event of a run (the value differs from the event before), `run_end`
 -- the last (it differs from the event after).
 CREATE OR REPLACE TEMP TABLE {{steps}} AS
-SELECT case_key, case_id, ts, pos, activity, who,
+SELECT case_key, ts, pos, activity, who,
        lead(activity) OVER w                                   AS next_activity,
        lead(who) OVER w                                        AS next_who,
        lead(start_ts) OVER w IS NOT NULL                       AS next_has_start,
        pf_wait_s(ts, lead(start_ts) OVER w, lead(ts) OVER w)   AS wait_s,
        lag(who) OVER w IS DISTINCT FROM who                    AS new_run,
        lead(who) OVER w IS DISTINCT FROM who                   AS run_end
-FROM (SELECT case_key, case_id, ts, start_ts, pos, activity, {{who}} AS who
+FROM (SELECT case_key, ts, start_ts, pos, activity, {{who}} AS who
       FROM pf_handoff_ev WHERE {{who}} IS NOT NULL)
 WINDOW w AS (PARTITION BY case_key ORDER BY pos);

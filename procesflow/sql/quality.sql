@@ -17,11 +17,11 @@ WITH e AS (
 ),
 per_case AS (
     SELECT count(*) AS cases, count(*) FILTER (WHERE n = 1) AS single_event_cases
-    FROM (SELECT count(*) AS n FROM {{table}} GROUP BY case_id)
+    FROM (SELECT count(*) AS n FROM {{table}} GROUP BY case_no)
 ),
 ties AS (
-    SELECT coalesce(sum(n), 0) AS tied_events, count(DISTINCT case_id) AS cases_with_ties
-    FROM (SELECT case_id, count(*) AS n FROM {{table}} GROUP BY case_id, ts HAVING count(*) > 1)
+    SELECT coalesce(sum(n), 0) AS tied_events, count(DISTINCT case_no) AS cases_with_ties
+    FROM (SELECT case_no, count(*) AS n FROM {{table}} GROUP BY case_no, ts HAVING count(*) > 1)
 )
 SELECT e.events, per_case.cases, e.activities, e.first_event, e.last_event, ties.tied_events,
        ties.cases_with_ties, e.date_only_share, e.future_events, e.events_before_1990,

@@ -2,8 +2,8 @@
 -- read-only connection, from the shared step, case, variant and activity tables (steps.sql,
 -- activities.sql, dfg.sql) and the department hand-off chain (handoffs_steps.sql). Documented in
 -- the README ("Rule views"). Order within a case is always (ts, seq). Durations are in seconds.
--- Text columns (case_id, activity, resource, ...) are dictionary codes that read and compare as
--- text; `case_key` numbers the cases in case id order (cheaper to group on than case_id).
+-- A case is `case_key` (a number, in case id order; case_stats and case_ids have its id); the text
+-- columns (activity, resource, ...) are dictionary codes that read and compare as text.
 -- (Window names must differ between statements: DuckDB parses the file as one script.)
 
 -- The activities tagged `contact` (as the log's activity codes, so that `ev` compares codes).
@@ -14,7 +14,7 @@ WHERE CAST(activity AS VARCHAR) IN (SELECT activity FROM activity_tags WHERE log
 -- ev: one row per event, with its neighbours in the case.
 CREATE OR REPLACE TEMP VIEW ev AS
 SELECT
-    case_key, case_id, activity, ts, start_ts, resource, department, channel, seq, ts_precision,
+    case_key, activity, ts, start_ts, resource, department, channel, seq, ts_precision,
     local_ts,                                                      -- wall clock, log's zone
     pos, n, prev_activity, prev_ts, prev_department, prev_resource,
     next_activity, next_ts, next_department,
@@ -27,7 +27,7 @@ FROM pf_steps;
 -- department; citizen contacts after the first event left out): the later event with the one
 -- before it. A step is a hand-off when prev_department differs. The hand-offs metric's definition.
 CREATE OR REPLACE TEMP VIEW handoff_steps AS
-SELECT case_key, case_id, next_activity AS activity, next_who AS department,
+SELECT case_key, next_activity AS activity, next_who AS department,
        activity AS prev_activity, who AS prev_department, wait_s
 FROM pf_handoff_steps_department
 WHERE next_who IS NOT NULL;

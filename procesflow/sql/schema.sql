@@ -30,10 +30,11 @@ CREATE TABLE IF NOT EXISTS imports (
 CREATE TYPE IF NOT EXISTS pf_ts_precision AS ENUM ('time', 'day');
 
 -- The events of a log live in a table of their own, `events_<import_id>` (procesflow/sql/log_table.sql),
--- one row per event, in which the text roles are dictionary-coded: their type is an ENUM of the
--- log's own values (`pf_case_<import_id>`, `pf_activity_<import_id>`, ...), in sort order:
+-- one row per event, stored sorted by (case_no, ts, seq). Text roles are dictionary-coded: a case is
+-- its number in `cases`, the other roles' type is an ENUM of the log's own values
+-- (`pf_activity_<import_id>`, ...) in sort order (a role with more than 65,535 values stays text):
 --
---   case_id      pf_case_<id>          NOT NULL
+--   case_no      INTEGER               NOT NULL  the case: cases.case_no (numbered in case id order)
 --   activity     pf_activity_<id>      NOT NULL
 --   ts           TIMESTAMPTZ           NOT NULL  when the event happened (completion), UTC
 --   start_ts     TIMESTAMPTZ                     when the work started, if known, UTC
@@ -50,9 +51,11 @@ CREATE TYPE IF NOT EXISTS pf_ts_precision AS ENUM ('time', 'day');
 -- The view `events` shows every active log with the text columns of schema version 1 (log, case_id,
 -- activity, ..., attrs as a MAP); procesflow.store.refresh_events_view keeps it up to date.
 
--- Case-level attributes (XES trace attributes, CSV `case:` columns), one row per case.
+-- One row per case: its number in the log's events table, its id and its case-level attributes
+-- (XES trace attributes, CSV `case:` columns).
 CREATE TABLE IF NOT EXISTS cases (
     log     VARCHAR NOT NULL,
+    case_no INTEGER NOT NULL,
     case_id VARCHAR NOT NULL,
     attrs   MAP(VARCHAR, VARCHAR)
 );

@@ -27,7 +27,7 @@ WITH e AS (
     FROM pf_ev e JOIN pf_zone_hours z ON z.hour = floor(epoch_us(e.ts) / 3600e6)
 )
 SELECT
-    case_key, case_id, activity, ts, start_ts, resource, department, channel, seq, ts_precision,
+    case_key, activity, ts, start_ts, resource, department, channel, seq, ts_precision,
     local_ts,                                                 -- wall clock in the log's time zone
     row_number() OVER w                         AS pos,       -- 1-based place in the case
     count(*) OVER (PARTITION BY case_key)       AS n,         -- events in the case
@@ -49,9 +49,9 @@ WINDOW w AS (PARTITION BY case_key ORDER BY ts, seq);
 -- two different sequences of the same length has a probability of about v²/2⁶⁴ for v variants).
 -- Sequences are built only for one representative case per variant (pf_variant_steps).
 CREATE OR REPLACE TEMP TABLE pf_cases AS
+WITH c AS (
 SELECT
     case_key,
-    any_value(case_id)                                   AS case_id,
     any_value(n)                                         AS n,
     bit_xor(hash(hash(CAST(activity AS VARCHAR), pos)))  AS vkey,
     min(ts)                                              AS first_ts,
@@ -60,7 +60,10 @@ SELECT
     arg_min(activity, pos)                               AS first_activity,
     arg_max(activity, pos)                               AS last_activity
 FROM pf_steps
-GROUP BY case_key;
+GROUP BY case_key
+)
+SELECT c.case_key, i.case_id, c.* EXCLUDE (case_key)  -- the case id from the store's cases (pf_case_ids)
+FROM c JOIN pf_case_ids i USING (case_key);
 
 -- The variants (TEMP TABLE pf_variant_keys): one row per variant key with its cases and a
 -- representative case (the first in case id order).

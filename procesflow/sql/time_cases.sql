@@ -7,7 +7,6 @@
 CREATE OR REPLACE TEMP TABLE pf_time_case AS
 WITH c AS (
     SELECT case_key,
-           any_value(case_id)                                        AS case_id,
            count(*)                                                  AS events,
            min(ts)                                                   AS first_ts,
            max(ts)                                                   AS last_ts,

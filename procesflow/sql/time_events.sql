@@ -8,13 +8,13 @@
 -- millions of rows down would cost more than computing them.
 CREATE OR REPLACE TEMP VIEW pf_time_event AS
 WITH e AS (
-    SELECT case_key, case_id, activity, seq, pos, ts, prev_ts, wait_s,
+    SELECT case_key, activity, seq, pos, ts, prev_ts, wait_s,
            coalesce(start_ts, ts)                                AS wait_end,
            start_ts IS NOT NULL                                  AS to_start
     FROM pf_steps  -- steps.sql
     WHERE prev_ts IS NOT NULL
 )
-SELECT e.case_key, e.case_id, e.activity, e.seq, e.pos, e.ts, e.prev_ts, e.wait_end, e.to_start,
+SELECT e.case_key, e.activity, e.seq, e.pos, e.ts, e.prev_ts, e.wait_end, e.to_start,
        (epoch_us(e.wait_end) - epoch_us(e.prev_ts)) / 1e6                                   AS raw_wait_s,
        e.wait_s,
        greatest(round(pf_work(e.wait_end, ke.boundary, ke.a_cum, ke.a_open, ke.a_work, ke.b_cum, ke.b_open, ke.b_work)

@@ -3,7 +3,7 @@
 -- start time not after their completion; cases with a zero span are left out (undefined).
 -- Above 1 only when activities of a case overlap in time (parallel work).
 CREATE OR REPLACE TEMP TABLE pf_time_flow AS
-SELECT case_key, case_id,
+SELECT case_key,
        processing_s,
        (epoch_us(last_ts) - epoch_us(work_first_ts)) / 1e6 AS span_s,
        processing_s / nullif((epoch_us(last_ts) - epoch_us(work_first_ts)) / 1e6, 0) AS flow_efficiency
