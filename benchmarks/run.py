@@ -69,7 +69,9 @@ PAIRS: list[tuple[str, str, str | None, str | None]] = [
     ("conformance", "conformance as discover runs it (replay, precision, alignments)", "pf_conformance", None),
 ]
 PIPELINE = ("load", "dfg", "performance_dfg", "variants", "inductive", "handover", "token_replay")
-DISCOVER_STEPS = ("import", "filter", "metrics", "rules", "maps", "model", "charts", "report")
+DISCOVER_STEPS = ("import", "filter", "metrics", "rules", "maps", "report")
+#: drawn beside the rules (procesflow.discover._draw_without_findings): part of the rules step's wall time
+DRAWING_STEPS = ("drawing_maps", "drawing_model", "drawing_charts")
 BREAKDOWN_PARTS = ("map_input", "dfg", "variants", "inductive", "conformance", "complexity", "rework",
                    "handoffs", "time", "deadline", "citizen")
 
@@ -588,7 +590,8 @@ def summarise(args: argparse.Namespace, datasets: list[Dataset], measured: dict[
                 continue
             d = cell[key]
             ok = [r for r in runs[key] if r.status == "ok"]
-            timings = {s: statistics.median(r.info["timings"].get(s, 0.0) for r in ok) for s in DISCOVER_STEPS} \
+            timings = {s: statistics.median(r.info["timings"].get(s, 0.0) for r in ok)
+                       for s in DISCOVER_STEPS + DRAWING_STEPS} \
                 if ok else {}
             parts = [cell.get((f"load_{fmt}", "pm"))] + [cell.get((r, "pm")) for r in PIPELINE[1:]]
             pipeline = pipeline_total(parts, startup_import)
@@ -858,16 +861,18 @@ def markdown(summary: dict[str, Any], machine: dict[str, Any], command: str, arg
                      f"{fmt_ratio(r['ratio'])} | {fmt_mb(r['pf']['rss_mb'])} | {fmt_mb(r['pm']['rss_mb'])} |")
     L.append("")
     L.append("## `procesflow discover` per step (`DiscoverResult.timings`, seconds)\n")
-    L.append("| events | source | " + " | ".join(DISCOVER_STEPS) + " | sum | process wall | peak RSS |")
-    L.append("|---|---|" + "---:|" * (len(DISCOVER_STEPS) + 3))
+    L.append("| events | source | " + " | ".join(DISCOVER_STEPS) + " | sum | process wall | peak RSS | "
+             + " | ".join(f"{d} (beside rules)" for d in DRAWING_STEPS) + " |")
+    L.append("|---|---|" + "---:|" * (len(DISCOVER_STEPS) + 3 + len(DRAWING_STEPS)))
     for s in summary["sizes"]:
         for fmt, d in s["discover"].items():
             t = d["timings"]
             if not t:
                 continue
-            cells = " | ".join(f"{t[k]:.2f}" for k in DISCOVER_STEPS)
-            L.append(f"| {s['label']} | {fmt} | {cells} | {sum(t.values()):.2f} | {d['wall_s']:.2f} | "
-                     f"{fmt_mb(d['rss_mb'])} |")
+            cells = " | ".join(f"{t.get(k, 0.0):.2f}" for k in DISCOVER_STEPS)
+            drawing = " | ".join(f"{t.get(k, 0.0):.2f}" for k in DRAWING_STEPS)
+            L.append(f"| {s['label']} | {fmt} | {cells} | {sum(t.get(k, 0.0) for k in DISCOVER_STEPS):.2f} | "
+                     f"{d['wall_s']:.2f} | {fmt_mb(d['rss_mb'])} | {drawing} |")
     L.append("")
     if any(s.get("breakdown") for s in summary["sizes"]):
         L.append("## Inside discover's metrics step (one run, seconds)\n")

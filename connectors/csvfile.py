@@ -4,8 +4,10 @@ Case-system exports are often `;`-separated Windows-1252 with Dutch null tokens 
 We sniff the encoding over the whole file (streamed; a file that is not valid UTF-8 is read as
 Windows-1252, or Latin-1 when it has bytes Windows-1252 does not define; a file that mixes UTF-8
 and Windows-1252 text — exports glued together from two systems — is read as UTF-8 where the bytes
-are valid UTF-8 and as Windows-1252 elsewhere, with a note) and transcode to a temporary UTF-8 copy
-when needed; the delimiter and quote come from the first 64 KiB.
+are valid UTF-8 and as Windows-1252 elsewhere, with a note). DuckDB reads UTF-8 as it is, and a
+Windows-1252 file as Latin-1 when it lacks the bytes 0x80-0x9F (where the two differ, the usual case
+for Dutch text: ë, é, ï); other files get a temporary UTF-8 copy. The delimiter and quote come from
+the first 64 KiB.
 DuckDB's `read_csv` then loads the rows as text (`all_varchar`), and lines it cannot split into
 the header's columns are kept as rejects with their line and DuckDB's reason.
 """
@@ -17,6 +19,7 @@ import csv
 import io
 import shutil
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -59,14 +62,20 @@ class CsvConnector:
         self, con: duckdb.DuckDBPyConnection, source: Path, options: ConnectorOptions
     ) -> Staged:
         workdir = options.extra.get("workdir")
-        encoding = options.encoding or detect_encoding(source)
+        facts = scan_bytes(source)
+        encoding = options.encoding or facts.encoding
         if options.encoding:
             _check_decodes(source, options.encoding)
-        readable = _as_utf8(source, encoding, workdir)
-        mixed_newlines = _mixed_newlines(readable)
+        reader_encoding = duckdb_encoding(encoding, facts, source)
+        if reader_encoding:  # DuckDB reads the file as it is: no transcoded copy
+            readable, mixed_newlines = source, facts.mixed_newlines
+        else:
+            readable, reader_encoding = _as_utf8(source, encoding, workdir), "utf-8"
+            mixed_newlines = _mixed_newlines(readable)
         if mixed_newlines:  # DuckDB's CSV reader stops on a file with both (e.g. glued exports)
-            readable = _normalise_newlines(readable, workdir)
-        sample = _read_head(readable)
+            readable, reader_encoding = _normalise_newlines(readable, workdir, reader_encoding), "utf-8"
+        text_encoding = "latin-1" if reader_encoding == "latin-1" else "utf-8"
+        sample = _read_head(readable, text_encoding)
         if not sample.strip():
             raise InputError(f"{source}: the file is empty")
         if "\x00" in sample:
@@ -86,7 +95,8 @@ class CsvConnector:
             SELECT * FROM read_csv({quote_literal(str(readable))},
                 delim = {quote_literal(delimiter)}, quote = {quote_literal(quote)},
                 escape = {quote_literal(quote)}, header = true, all_varchar = true,
-                auto_detect = false, columns = {_columns_literal(readable, delimiter, quote)},
+                encoding = {quote_literal(reader_encoding)},
+                auto_detect = false, columns = {_columns_literal(readable, delimiter, quote, text_encoding)},
                 nullstr = [{", ".join(quote_literal(n) for n in ["", *nulls])}],
                 store_rejects = true, rejects_table = 'pf_csv_errors',
                 rejects_scan = 'pf_csv_scans', max_line_size = 10000000)
@@ -145,27 +155,86 @@ class CsvConnector:
         )
 
 
-def detect_encoding(path: Path) -> str:
-    """utf-8 / utf-8-sig / utf-16 by BOM and a full streamed UTF-8 check, else cp1252 or latin-1."""
+@dataclass(frozen=True)
+class ByteFacts:
+    """What one pass over a text file's bytes tells (`scan_bytes`)."""
+
+    encoding: str  # utf-8, utf-8-sig, utf-16, MIXED, cp1252 or latin-1 (as `detect_encoding` decides)
+    c1_bytes: bool  # bytes 0x80-0x9F: where Windows-1252 and Latin-1 differ
+    mixed_newlines: bool  # both CRLF and bare LF line breaks
+    gzip: bool
+
+
+#: the bytes where Windows-1252 and Latin-1 disagree (0x80-0x9F); the others read the same in both
+_NOT_C1 = bytes(b for b in range(256) if not 0x80 <= b <= 0x9F)
+_CP1252_UNDEFINED = set(b"\x81\x8d\x8f\x90\x9d")
+
+
+def scan_bytes(path: Path) -> ByteFacts:
+    """The encoding (utf-8 / utf-8-sig / utf-16 by BOM and a full UTF-8 check; a file that is not
+    UTF-8 is MIXED when it also holds valid multi-byte UTF-8, else Windows-1252, or Latin-1 when it has
+    bytes Windows-1252 does not define), whether it has the bytes where Windows-1252 and Latin-1
+    differ, and whether it mixes line endings — in one streamed pass at C speed."""
     with open_maybe_gzip(path) as fh:
         head = fh.read(4)
-        if head.startswith(codecs.BOM_UTF8):
-            return "utf-8-sig"
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return "utf-16"
-    for encoding in ("utf-8", "cp1252"):
-        decoder = codecs.getincrementaldecoder(encoding)()
+    with path.open("rb") as raw:
+        gz = raw.read(2) == b"\x1f\x8b"
+    if head.startswith(codecs.BOM_UTF8):
+        bom = "utf-8-sig"
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return ByteFacts("utf-16", False, False, gz)
+    else:
+        bom = None
+    strict = codecs.getincrementaldecoder("utf-8")()
+    lenient = codecs.getincrementaldecoder("utf-8")("ignore")
+    utf8, multibyte, c1 = True, False, set()
+    crlf = lf = 0
+    previous_cr = False
+    with open_maybe_gzip(path) as fh:
+        for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+            if utf8:
+                try:
+                    strict.decode(block)
+                    multibyte = multibyte or not block.isascii()
+                except UnicodeDecodeError:
+                    utf8 = False
+            if not utf8 and not multibyte:  # valid multi-byte sequences among bytes that are not UTF-8?
+                multibyte = not lenient.decode(block).isascii()
+            c1.update(block.translate(None, _NOT_C1))
+            pairs = block.count(b"\r\n") + (1 if previous_cr and block.startswith(b"\n") else 0)
+            crlf += pairs
+            lf += block.count(b"\n") - pairs
+            previous_cr = block.endswith(b"\r")
+    if utf8:
         try:
-            with open_maybe_gzip(path) as fh:
-                for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
-                    decoder.decode(block)
-                decoder.decode(b"", final=True)
-            return encoding
+            strict.decode(b"", final=True)
         except UnicodeDecodeError:
-            if encoding == "utf-8" and _has_utf8_multibyte(path):
-                return MIXED
-            continue
-    return "latin-1"
+            utf8 = False
+    if utf8:
+        encoding = bom or "utf-8"
+    elif multibyte:
+        encoding = MIXED
+    else:
+        encoding = "latin-1" if c1 & _CP1252_UNDEFINED else "cp1252"
+    return ByteFacts(encoding, bool(c1), bool(crlf and lf), gz)
+
+
+def detect_encoding(path: Path) -> str:
+    """utf-8 / utf-8-sig / utf-16 by BOM and a full streamed UTF-8 check, else cp1252 or latin-1."""
+    return scan_bytes(path).encoding
+
+
+def duckdb_encoding(encoding: str, facts: ByteFacts, path: Path) -> str | None:
+    """The encoding DuckDB's CSV reader can read `path` in directly (utf-8, or latin-1 for a
+    Windows-1252 file without the bytes where the two differ), or None when it needs a UTF-8 copy."""
+    if facts.gzip:
+        return None
+    name = encoding.replace("_", "-").lower()
+    if name in ("utf-8", "utf8"):
+        return "utf-8"
+    if name in ("cp1252", "windows-1252", "latin-1", "latin1", "iso-8859-1") and not facts.c1_bytes:
+        return "latin-1"
+    return None
 
 
 def _check_decodes(path: Path, encoding: str) -> None:
@@ -186,19 +255,6 @@ def _check_decodes(path: Path, encoding: str) -> None:
                 f"{path}: not valid {encoding} at byte {offset + max(exc.start, 0):,}; give the right "
                 "--encoding (e.g. cp1252) or leave it out to have it detected"
             ) from None
-
-
-def _has_utf8_multibyte(path: Path) -> bool:
-    """Whether the file holds a valid multi-byte UTF-8 sequence (Windows-1252 text practically never
-    does: it would need e.g. 'Ã' followed by '©'). Decoding with errors ignored drops every byte that
-    is not part of a valid sequence, so any non-ASCII character left came from one (C speed: a
-    regular expression over the bytes took 35 s on a 670 MB export)."""
-    decoder = codecs.getincrementaldecoder("utf-8")("ignore")
-    with open_maybe_gzip(path) as fh:
-        for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
-            if not decoder.decode(block).isascii():
-                return True
-    return False
 
 
 def _as_utf8(path: Path, encoding: str, workdir: Path | None) -> Path:
@@ -246,12 +302,13 @@ def _mixed_newlines(path: Path) -> bool:
     return False
 
 
-def _normalise_newlines(path: Path, workdir: Path | None) -> Path:
-    """A copy of the UTF-8 file `path` with every line break as LF (quoted values keep their breaks)."""
+def _normalise_newlines(path: Path, workdir: Path | None, encoding: str = "utf-8") -> Path:
+    """A UTF-8 copy of `path` (text in `encoding`) with every line break as LF (quoted values keep
+    their breaks)."""
     if workdir is None:
         raise InputError(f"{path}: internal: no work folder for normalising line endings")
     target = Path(workdir) / "newlines.csv"
-    with path.open(encoding="utf-8", errors="surrogateescape", newline=None) as src, \
+    with path.open(encoding=encoding, errors="surrogateescape", newline=None) as src, \
             target.open("w", encoding="utf-8", errors="surrogateescape", newline="\n") as out:
         shutil.copyfileobj(src, out, 1 << 20)
     if path.parent == Path(workdir):
@@ -259,10 +316,10 @@ def _normalise_newlines(path: Path, workdir: Path | None) -> Path:
     return target
 
 
-def _read_head(path: Path) -> str:
+def _read_head(path: Path, encoding: str = "utf-8") -> str:
     with path.open("rb") as fh:
         data = fh.read(SNIFF_BYTES)
-    text = data.decode("utf-8", errors="replace")
+    text = data.decode(encoding, errors="replace")
     return text.lstrip("\ufeff")
 
 
@@ -291,9 +348,9 @@ def sniff_delimiter(sample: str, source: Path) -> str:
     return best[2]
 
 
-def _columns_literal(path: Path, delimiter: str, quote: str) -> str:
+def _columns_literal(path: Path, delimiter: str, quote: str, encoding: str = "utf-8") -> str:
     """The header as a DuckDB `columns` struct (all VARCHAR), names made unique like DuckDB does."""
-    with path.open(encoding="utf-8-sig", newline="") as fh:
+    with path.open(encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="") as fh:
         try:
             header = next(csv.reader(fh, delimiter=delimiter, quotechar=quote))
         except StopIteration:

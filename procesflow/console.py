@@ -242,8 +242,8 @@ def _fmt(x: Any) -> str:
 
 STEP_WORDS = {
     "import": "importing the log", "filter": "filtering", "metrics": "measuring (DFG, variants, model, metrics)",
-    "rules": "running the Lean rules", "maps": "drawing the maps", "model": "exporting the model",
-    "charts": "drawing the charts", "report": "writing the report",
+    "rules": "running the Lean rules (and drawing maps and charts)", "maps": "drawing the findings map",
+    "report": "writing the report",
 }
 
 

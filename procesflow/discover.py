@@ -15,6 +15,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,10 @@ from .options import AnalysisOptions
 from .outputs import write_json
 from .session import ensure_imported, open_log
 
-STEPS = ("import", "filter", "metrics", "rules", "maps", "model", "charts", "report")
+#: the steps of `discover`, timed one after the other (`DiscoverResult.timings`); the frequency and
+#: performance maps, the model files and the charts are drawn beside the rules and timed apart
+#: (`drawing_maps`, `drawing_model`, `drawing_charts`)
+STEPS = ("import", "filter", "metrics", "rules", "maps", "report")
 
 
 @dataclass
@@ -71,10 +75,8 @@ def discover(
 
     `spark` (a `procesflow.spark.SparkOptions`): run the aggregations on Spark; `source` is then a
     Spark table (`spark:schema.table`) or a Parquet/Delta path, read in place (no import)."""
-    from .render.charts import write_charts
-    from .render.graphviz import render, svg_to_pdf
     from .render.mapdata import map_input
-    from .render.maps import findings_map, frequency_map, performance_map
+    from .render.maps import findings_map
     from .render.report import write_reports
 
     options = options or AnalysisOptions()
@@ -101,29 +103,16 @@ def discover(
             step("metrics")
             analysis = analyse(log, options, map_dfg=maps_data.dfg)
             step("rules")
-            run = run_rules(log, options, rule_dirs=rule_dirs, config=config, overrides=overrides)
-            findings_doc = findings_document(log, run, options)
-            step("maps")
-            files: dict[str, Path] = {}
-            for name, dot in (
-                ("map", frequency_map(maps_data, lang)),
-                ("map-performance", performance_map(maps_data, lang)),
-                ("map-findings", findings_map(maps_data, findings_doc["findings"], lang)),
-            ):
-                svg = render(dot, "svg")
-                files[f"{name}.svg"] = _write(work / f"{name}.svg", svg)
-                files[f"{name}.png"] = _write(work / f"{name}.png", render(dot, "png"))
-                files[f"{name}.dot"] = _write(work / f"{name}.dot", dot.encode("utf-8"))
-                if name == "map":
-                    files["map.pdf"] = _write(work / "map.pdf", svg_to_pdf(svg))
-            step("model")
-            from .discovery.models import export_model
-
-            for path in export_model(analysis.model, work, stem="model").values():
-                files[path.name] = path
-            step("charts")
-            charts = write_charts(work, analysis.metrics, lang)
-            files.update({p.relative_to(work).as_posix(): p for p in charts.values()})
+            # what needs no findings is drawn in a worker thread while the rules run in DuckDB (which
+            # releases Python's lock while it works): the maps' layout program is a process of its own
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="procesflow-draw") as pool:
+                drawing = pool.submit(_draw_without_findings, work, analysis, maps_data, lang)
+                run = run_rules(log, options, rule_dirs=rule_dirs, config=config, overrides=overrides)
+                findings_doc = findings_document(log, run, options)
+                step("maps")
+                files, drawn = drawing.result()
+            step.timings.update(drawn)
+            files.update(_draw_map(work, "map-findings", findings_map(maps_data, findings_doc["findings"], lang)))
             step("report")
             files["metrics.json"] = write_json(work / "metrics.json", analysis.metrics)
             files["dfg.json"] = write_json(work / "dfg.json", dfg_document(analysis.dfg, resolved.name))
@@ -140,6 +129,41 @@ def discover(
     final = {name: target / path.relative_to(work) for name, path in files.items()}
     return DiscoverResult(log=resolved.name, folder=target, files=final, metrics=analysis.metrics,
                           findings=findings_doc, imported=resolved.imported, timings=step.timings)
+
+
+def _draw_without_findings(work: Path, analysis: Any, maps_data: Any, lang: str) -> tuple[dict[str, Path],
+                                                                                            dict[str, float]]:
+    """The frequency and performance maps, the model files and the charts; returns the files and the
+    seconds each part took (they run beside the rules, so they are reported apart)."""
+    from .discovery.models import export_model
+    from .render.charts import write_charts
+    from .render.maps import frequency_map, performance_map
+
+    started = time.perf_counter()
+    files: dict[str, Path] = {}
+    files.update(_draw_map(work, "map", frequency_map(maps_data, lang), pdf=True))
+    files.update(_draw_map(work, "map-performance", performance_map(maps_data, lang)))
+    maps_done = time.perf_counter()
+    for path in export_model(analysis.model, work, stem="model").values():
+        files[path.name] = path
+    model_done = time.perf_counter()
+    charts = write_charts(work, analysis.metrics, lang)
+    files.update({p.relative_to(work).as_posix(): p for p in charts.values()})
+    return files, {"drawing_maps": maps_done - started, "drawing_model": model_done - maps_done,
+                   "drawing_charts": time.perf_counter() - model_done}
+
+
+def _draw_map(work: Path, name: str, dot: str, pdf: bool = False) -> dict[str, Path]:
+    """<name>.svg, .png and .dot (and .pdf) of one map in `work`."""
+    from .render.graphviz import render, svg_to_pdf
+
+    svg = render(dot, "svg")
+    files = {f"{name}.svg": _write(work / f"{name}.svg", svg),
+             f"{name}.png": _write(work / f"{name}.png", render(dot, "png")),
+             f"{name}.dot": _write(work / f"{name}.dot", dot.encode("utf-8"))}
+    if pdf:
+        files[f"{name}.pdf"] = _write(work / f"{name}.pdf", svg_to_pdf(svg))
+    return files
 
 
 def _warm_up() -> None:

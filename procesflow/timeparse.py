@@ -59,6 +59,7 @@ def check_tz(tz: str) -> str:
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(sql_text("macros"))  # pf_hour (shared with the analysis)
     con.execute(sql_text("timestamps"))
 
 
@@ -103,8 +104,11 @@ def plan(
     fmt = _fast_format(con, table, text, flag) if fast_column else None
     fast = "CAST(NULL AS TIMESTAMP)"
     if fmt is not None:
-        fast = f"try_strptime(trim({text}), {quote_literal(fmt)})"
+        # the value as it is (a value with spaces around it fails here and takes the generic path):
+        # only the values the fast format misses are trimmed, tested for an offset and parsed
+        fast = f"try_strptime({text}, {quote_literal(fmt)})"
         f = quote_ident(fast_column)
+        present = f"({f} IS NOT NULL OR {present})"
         direct = f"CASE WHEN {f} IS NULL THEN {direct} END"
         local = f"coalesce({f}, {local})"
         date_only = f"CASE WHEN {f} IS NOT NULL THEN {_date_only(fmt)} ELSE {date_only} END"
@@ -180,15 +184,22 @@ def _dayfirst(con: duckdb.DuckDBPyConnection, table: str, col: str) -> bool:
     """Day-first unless the values prove month-first (a second field above 12, none in the first)."""
     # on the distinct first ten characters (the date part of dd-mm-yyyy...): the same answer as on every
     # value, as the pattern only looks at the start, for a fraction of the regular-expression work
+    # (the first ten characters are grouped as they are and trimmed afterwards: trimming every value of
+    # the column costs more than the rest together; a value with a few spaces before it still shows its
+    # day and month, with a two-digit year)
     row = con.execute(
         f"""
-        WITH heads AS (SELECT DISTINCT left(trim(CAST({col} AS VARCHAR)), 10) AS head FROM {quote_ident(table)}),
+        WITH heads AS (
+            SELECT DISTINCT trim(raw) AS head
+            FROM (SELECT DISTINCT left(CAST({col} AS VARCHAR), 10) AS raw FROM {quote_ident(table)})),
         parts AS (
             SELECT regexp_extract(head, '^(\\d{{1,2}})[-/.](\\d{{1,2}})[-/.]\\d{{2,4}}', ['a', 'b']) AS p
             FROM heads
         )
+        -- (no WHERE on the parts: a filter would be pushed down to every value of the column; heads
+        -- that do not match give '' for both parts, which TRY_CAST makes NULL)
         SELECT max(TRY_CAST(p.a AS INTEGER)), max(TRY_CAST(p.b AS INTEGER))
-        FROM parts WHERE p.a <> ''
+        FROM parts
         """
     ).fetchone()
     first, second = row if row else (None, None)

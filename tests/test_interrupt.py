@@ -97,8 +97,9 @@ def test_sigint_during_import_leaves_the_store_as_it_was(big_csv: Path, store: P
     tmpdir = tmp_path / "tmp"
     tmpdir.mkdir()
     proc = procesflow("import", big_csv, "--db", store, env={"TMPDIR": str(tmpdir)})
+    # the moment the importer opens the store it is inside the import (it opens the store to stage,
+    # parse and write, which takes a second or more for this log): interrupt it right there
     wait_until(lambda: has_open(proc.pid, store), proc)
-    time.sleep(0.5)  # well inside the import (staging, parsing or writing), which takes seconds
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
@@ -115,7 +116,6 @@ def test_sigkill_during_import_leaves_the_store_as_it_was(big_csv: Path, store: 
     proc = procesflow("import", big_csv, "--db", store)
     if moment == "while parsing":
         wait_until(lambda: has_open(proc.pid, store), proc)
-        time.sleep(0.5)
     else:
         wait_until(lambda: store.stat().st_size > size or Path(f"{store}.wal").exists(), proc)
     proc.kill()

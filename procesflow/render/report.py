@@ -643,10 +643,13 @@ def _compact_png(png: Path) -> bytes:
 
         with Image.open(png) as im:
             rgba = im.convert("RGBA")
-            flat = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba).convert("RGB")
+            if rgba.getchannel("A").getextrema() == (255, 255):  # opaque (as Graphviz draws maps): no blending
+                flat = rgba.convert("RGB")
+            else:
+                flat = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba).convert("RGB")
             small = flat.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
             out = io.BytesIO()
-            small.save(out, "PNG", optimize=True)
+            small.save(out, "PNG", compress_level=7)  # level 9 saves 5-10% more at four times the time
             data = out.getvalue()
     except (OSError, ValueError):  # an unreadable PNG is embedded unchanged
         return png.read_bytes()

@@ -37,30 +37,33 @@ src AS (
 ),
 hours AS (  -- from src, or from no rows when every timestamp is an instant by itself
     SELECT DISTINCT hour FROM (  -- (src is then read once, not materialised for a second reader)
-        SELECT date_trunc('hour', ts_local) AS hour FROM {{local_rows}}
+        SELECT pf_hour(ts_local) AS hour FROM {{local_rows}}  -- hours since 1970 on the wall clock
         UNION ALL
-        SELECT date_trunc('hour', start_local) FROM {{local_rows}}
+        SELECT pf_hour(start_local) FROM {{local_rows}}
     ) WHERE hour IS NOT NULL
 ),
 zone AS (
-    SELECT hour,
-           pf_utc_offset(timezone({{tz}}, hour) - INTERVAL 3 HOUR, {{tz}})
-               = pf_utc_offset(timezone({{tz}}, hour) + INTERVAL 4 HOUR, {{tz}}) AS stable,
-           pf_utc_offset(timezone({{tz}}, hour), {{tz}}) AS utc_offset
-    FROM hours
+    SELECT hour, timezone({{tz}}, make_timestamp(CAST(hour * 3600000000 AS BIGINT))) AS i FROM hours
 ),
-converted AS (
+offsets AS (  -- per local hour: the UTC offset, and whether it holds from 3 hours before to 4 after
+    SELECT hour,
+           pf_offset_us(i - INTERVAL 3 HOUR, {{tz}}) = pf_offset_us(i + INTERVAL 4 HOUR, {{tz}}) AS stable,
+           pf_offset_us(i, {{tz}}) AS offset_us
+    FROM zone
+),
+converted AS (  -- (integer arithmetic per row; the time-zone functions run per hour, and per row only
+                --  near a change of offset)
     SELECT src.* EXCLUDE (ts_direct, start_direct),
            coalesce(ts_direct,
-                    CASE WHEN zt.stable THEN timezone('UTC', ts_local - zt.utc_offset)
+                    CASE WHEN zt.stable THEN make_timestamptz(epoch_us(ts_local) - zt.offset_us)
                          ELSE pf_local_to_utc(ts_local, {{tz}}) END)     AS ts,
            coalesce(start_direct,
-                    CASE WHEN zs.stable THEN timezone('UTC', start_local - zs.utc_offset)
+                    CASE WHEN zs.stable THEN make_timestamptz(epoch_us(start_local) - zs.offset_us)
                          ELSE pf_local_to_utc(start_local, {{tz}}) END)  AS start_ts,
            ts_local IS NOT NULL AND NOT coalesce(zt.stable, false)       AS ts_near_dst
     FROM src
-    LEFT JOIN zone zt ON zt.hour = date_trunc('hour', src.ts_local)
-    LEFT JOIN zone zs ON zs.hour = date_trunc('hour', src.start_local)
+    LEFT JOIN offsets zt ON zt.hour = pf_hour(src.ts_local)
+    LEFT JOIN offsets zs ON zs.hour = pf_hour(src.start_local)
 )
 SELECT
     * EXCLUDE (ts_present, start_present, start_local),

@@ -63,6 +63,8 @@ CREATE OR REPLACE TEMP MACRO pf_parse_epoch(v) AS (
 -- only the later one gives `l` back (an overlap then yields the first occurrence, a gap the offset
 -- before the change — Python's zoneinfo with fold=0, checked minute by minute in the tests).
 CREATE OR REPLACE TEMP MACRO pf_utc_offset(i, tz) AS (timezone(tz, i) - timezone('UTC', i));
+-- the same in microseconds (for integer arithmetic per row)
+CREATE OR REPLACE TEMP MACRO pf_offset_us(i, tz) AS (epoch_us(timezone(tz, i)) - epoch_us(timezone('UTC', i)));
 
 CREATE OR REPLACE TEMP MACRO pf_local_candidate(l, tz, shift) AS
     timezone('UTC', l - pf_utc_offset(timezone(tz, l) + shift, tz));
