@@ -8,7 +8,7 @@ differ in meaning (not only in spelling), and generated with `write="spark"`. Th
 |---|---|---|
 | `$name`, `?` parameters | literals | Spark refuses parameter markers in views |
 | `TEMP MACRO f(x) AS expr` | the body inlined at each call | no session macros in Spark SQL |
-| `epoch_us(t)` | `unix_micros(t)` | unknown to sqlglot |
+| `epoch_us(t)` | `unix_micros(CAST(t AS TIMESTAMP))` | `unix_micros` refuses a wall clock (`TIMESTAMP_NTZ`) |
 | `make_timestamptz(µs)`, `make_timestamp(µs)` | `timestamp_micros(µs)` (cast to `TIMESTAMP_NTZ` for the wall clock) | |
 | `hash(...)` (64 bit) | `xxhash64(...)` | Spark's `hash` has 32 bits: variant keys would collide |
 | `list(x ORDER BY k)` | `transform(array_sort(collect_list(struct(k, x))), ...)` | `collect_list` has no order |
@@ -332,7 +332,8 @@ def _node(node: exp.Expression) -> exp.Expression:
         name = str(node.this).lower()
         args = node.expressions
         if name == "epoch_us":
-            return _fn("unix_micros", *args)
+            # a wall clock (TIMESTAMP_NTZ) read in the session zone, UTC: its epoch as in DuckDB
+            return _fn("unix_micros", exp.cast(args[0], exp.DataType.build("TIMESTAMP", dialect=WRITE)))
         if name == "make_timestamptz" and len(args) == 1:  # microseconds since 1970 -> the instant
             return _fn("timestamp_micros", *args)
         if name == "hash":

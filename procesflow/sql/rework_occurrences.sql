@@ -8,7 +8,8 @@
 -- channels, departments and resources come from the two executions' own events (pf_steps).
 CREATE OR REPLACE TEMP TABLE pf_variant_rework AS
 SELECT r.vkey, r.activity, r.pos, r.prev_occ_pos,
-       list(CAST(s.activity AS VARCHAR) ORDER BY s.pos) AS path
+       list(CAST(s.activity AS VARCHAR) ORDER BY s.pos) AS path,
+       list_sort(list_distinct(list(CAST(s.activity AS VARCHAR))))  AS loop
 FROM pf_variant_steps r
 JOIN pf_variant_steps s ON s.vkey = r.vkey AND s.pos BETWEEN r.prev_occ_pos AND r.pos
 WHERE r.occ > 1
@@ -16,7 +17,7 @@ GROUP BY r.vkey, r.activity, r.pos, r.prev_occ_pos;
 
 CREATE OR REPLACE TEMP TABLE pf_rework_occurrences AS
 WITH o AS (
-    SELECT c.case_key, c.case_id, r.activity, r.pos, r.prev_occ_pos, r.path
+    SELECT c.case_key, c.case_id, r.activity, r.pos, r.prev_occ_pos, r.path, r.loop
     FROM pf_cases c JOIN pf_variant_rework r USING (vkey)
 )
 SELECT o.case_key, o.case_id, o.activity, o.pos,
@@ -27,7 +28,7 @@ SELECT o.case_key, o.case_id, o.activity, o.pos,
        cur.resource, prev.resource AS prev_resource,
        cur.department, prev.department AS prev_department,
        o.path,
-       list_sort(list_distinct(o.path))                                   AS loop
+       o.loop
 FROM o
 JOIN pf_steps cur ON cur.case_key = o.case_key AND cur.pos = o.pos
 JOIN pf_steps prev ON prev.case_key = o.case_key AND prev.pos = o.prev_occ_pos;
