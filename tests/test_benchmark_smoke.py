@@ -50,5 +50,9 @@ def test_smoke_benchmark_completes_and_agrees_with_pm4py(tmp_path: Path) -> None
     assert agree["performance_dfg_max_rel_diff"] < 1e-9
     assert agree["inductive_net_equal"] is True
     assert agree["token_replay_max_abs_diff"] < 1e-9
+    # the handover network over the events procesflow's hand-off chain reads (no citizen contacts after
+    # a case's first event): the same pairs and shares
+    assert agree["handover_same_pairs"] is True and agree["handover_pairs"]["procesflow"] > 0
+    assert agree["handover_max_abs_diff"] < 1e-9
 
     assert "| 100k | DFG |" in out.read_text(encoding="utf-8")
