@@ -137,7 +137,7 @@ def core_results(open_log: Any) -> tuple[dict[str, float], dict[str, Any], Any]:
     t = time.perf_counter()
     log = open_log()
     out["steps"] = list(log.con.execute(
-        "SELECT count(*), count(DISTINCT case_id), max(pos) FROM pf_steps").fetchone())
+        "SELECT count(*), count(DISTINCT case_key), max(pos) FROM pf_steps").fetchone())
     seconds["steps"] = time.perf_counter() - t
     t = time.perf_counter()
     dfg = discover_dfg(log)
