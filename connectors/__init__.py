@@ -18,6 +18,7 @@ REGISTRY: dict[str, tuple[str, tuple[str, ...]]] = {
     "csv": ("csvfile", (".csv", ".txt", ".tsv", ".csv.gz")),
     "excel": ("excel", (".xlsx",)),
     "parquet": ("parquet", (".parquet", ".pq")),
+    "delta": ("delta", ()),  # a Delta Lake table: a folder with _delta_log/
     "xes": ("xes", (".xes", ".xes.gz")),
     "ocel": ("ocel", (".jsonocel", ".sqlite", ".sqlite3", ".json", ".xmlocel")),
     "sql": ("sql", ()),  # databases: postgresql://, sqlite:/// (no file endings)
@@ -38,7 +39,10 @@ __all__ = ["Connector", "ConnectorOptions", "Staged", "REGISTRY", "SCHEMES", "co
 
 
 def format_for(path: Path) -> str | None:
-    """The format a file name ending implies, longest ending first (".xes.gz" before ".gz")."""
+    """The format a file name ending implies, longest ending first (".xes.gz" before ".gz"); a
+    folder with a `_delta_log/` is a Delta Lake table."""
+    if path.is_dir() and (path / "_delta_log").is_dir():  # procesflow.importer.is_source_path
+        return "delta"
     name = path.name.lower()
     matches = [
         (len(suffix), fmt)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from procesflow.errors import InputError
+from procesflow.errors import InputError, first_line
 from procesflow.sqlfiles import quote_ident, quote_literal
 from procesflow.unpack import unpacked_limit
 
@@ -75,7 +75,7 @@ class ExcelConnector:
                 f"DESCRIBE SELECT * FROM read_xlsx({args}, header = false, all_varchar = true)"
             ).fetchall()
         except duckdb.Error as exc:
-            raise InputError(f"{source}: cannot read sheet {sheet!r} ({_first_line(exc)})") from None
+            raise InputError(f"{source}: cannot read sheet {sheet!r} ({first_line(exc)})") from None
         if not raw:
             raise InputError(f"{source}: sheet {sheet!r} is empty")
         match = _CELL_REF.fullmatch(raw[0][0])
@@ -244,11 +244,6 @@ def excel_extension_path() -> Path:
 def load_excel_extension(con: duckdb.DuckDBPyConnection) -> None:
     """LOAD the packaged excel extension; never INSTALL (no download)."""
     load_packaged_extension(con, excel_extension_path(), "Excel reader")
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 CONNECTOR = ExcelConnector()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from procesflow.errors import InputError
+from procesflow.errors import InputError, first_line
 from procesflow.sqlfiles import quote_ident, quote_literal
 
 from .base import ROW, STAGING, ConnectorOptions, Staged
@@ -35,7 +35,7 @@ class ParquetConnector:
             ).fetchone()[0]
             described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({path})").fetchall()
         except duckdb.Error as exc:
-            raise InputError(f"{source}: not a readable Parquet file ({_first_line(exc)})") from None
+            raise InputError(f"{source}: not a readable Parquet file ({first_line(exc)})") from None
         names = [r[0] for r in described]
         select = ", ".join(
             f"{quote_ident(n)} AS {quote_ident(RENAMED_ROW if n == ROW else n)}" for n in names
@@ -71,11 +71,6 @@ class ParquetConnector:
             notes=notes,
             detected={"temporal_columns": temporal},
         )
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 CONNECTOR = ParquetConnector()

@@ -380,9 +380,4 @@ def _redact(url: str) -> str:
     return redact_url(url)
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 CONNECTOR = SqlConnector()

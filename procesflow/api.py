@@ -24,7 +24,7 @@ from .discovery.variants import discover_variants
 from .errors import InputError, StoreError
 from .eventlog import EventLog
 from .filters import FilterSpec
-from .importer import ImportRequest, file_sha256, is_url
+from .importer import ImportRequest, content_sha256, is_source_path, is_url
 from .options import AnalysisOptions
 from .roles import ROLES, Mapping, load_mapping
 from .session import ensure_imported
@@ -376,10 +376,10 @@ def _own_store(source: str) -> Path:
     if is_url(source):
         return folder / "sources.duckdb"
     path = Path(source)
-    if not path.is_file():
+    if not is_source_path(path):
         raise InputError(f"{source}: file not found")
     stem = path.name.split(".")[0] or "log"
-    return folder / f"{stem}-{file_sha256(path)[:12]}.duckdb"
+    return folder / f"{stem}-{content_sha256(path)[:12]}.duckdb"
 
 
 def _only_log(db: Path) -> str:

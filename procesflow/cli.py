@@ -32,7 +32,9 @@ def source_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Role flags and source options shared by `import` and `discover`."""
     opts = [
         click.option("--name", help="Log name in the store (default: the file name)."),
-        click.option("--format", "fmt", type=click.Choice(["csv", "excel", "parquet", "xes", "ocel", "sql", "zgw"]),
+        click.option("--format", "fmt",
+                     # the keys of procesflow.connectors.REGISTRY (not imported here: --help stays fast)
+                     type=click.Choice(["csv", "excel", "parquet", "delta", "xes", "ocel", "sql", "zgw"]),
                      help="Source kind, when the file name or address does not tell."),
         click.option("--mapping", type=click.Path(dir_okay=False, path_type=Path),
                      help="TOML file with [roles], [time], [source] and [tags]."),

@@ -20,3 +20,10 @@ class InputError(ProcesflowError):
 
 class StoreError(ProcesflowError):
     """The store cannot be opened or does not hold what was asked for."""
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (or its kind): what a one-line error quotes of a
+    library's multi-line message."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

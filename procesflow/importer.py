@@ -29,7 +29,7 @@ from typing import Any
 import duckdb
 
 from . import privacy, timeparse
-from .errors import InputError, ProcesflowError
+from .errors import InputError, ProcesflowError, first_line
 from .roles import Mapping, RoleResolution, case_attribute_columns, event_attribute_columns, resolve_roles
 from .sqlfiles import quote_ident, quote_literal, render_sql, run_script, sql_text
 from .store import (
@@ -97,6 +97,23 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def is_source_path(path: Path) -> bool:
+    """A file to import, or a Delta Lake table (a folder with `_delta_log/`)."""
+    return path.is_file() or (path.is_dir() and (path / "_delta_log").is_dir())
+
+
+def content_sha256(path: Path) -> str:
+    """What identifies the content of a source file — or of a Delta table's current version (a
+    folder), which is the same import as long as its log has no new version."""
+    if path.is_dir():
+        from procesflow.connectors.delta import snapshot  # noqa: PLC0415
+
+        if not is_source_path(path):
+            raise InputError(f"{path}: is a folder; give the exported log file (or a Delta table's folder)")
+        return snapshot(path).digest()
+    return file_sha256(path)
+
+
 def default_log_name(path: Path) -> str:
     """The log name an import gets without --name: the file name without its endings."""
     name = path.name
@@ -161,9 +178,7 @@ def import_log(store: Store, request: ImportRequest) -> ImportResult:
         path = Path(request.source)
         if not path.exists():
             raise InputError(f"{path}: file not found")
-        if path.is_dir():
-            raise InputError(f"{path}: is a folder; give the exported log file")
-        sha = file_sha256(path)
+        sha = content_sha256(path)
         label = str(path)
         name = check_log_name(request.name or default_log_name(path))
     _check_name(store, name, sha, label, request.replace)
@@ -209,7 +224,7 @@ def import_log(store: Store, request: ImportRequest) -> ImportResult:
         except duckdb.InterruptException:  # Ctrl-C during a query: rolled back, report as such
             raise KeyboardInterrupt from None
         except duckdb.Error as exc:
-            raise InputError(f"{label}: cannot import ({_first_line(exc)})") from exc
+            raise InputError(f"{label}: cannot import ({first_line(exc)})") from exc
         finally:
             _drop_temp(con)
     return result
@@ -626,10 +641,3 @@ def _in_archive(exc: ProcesflowError, readable: Path | str, path: Path | None) -
     if path is None or str(readable) == str(path) or str(readable) not in str(exc):
         return exc
     return type(exc)(str(exc).replace(str(readable), f"{path} ({Path(readable).name} in it)"))
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-

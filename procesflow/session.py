@@ -14,7 +14,15 @@ from pathlib import Path
 from .errors import InputError, StoreError
 from .eventlog import EventLog
 from .filters import FilterSpec
-from .importer import ImportRequest, ImportResult, default_log_name_for_url, file_sha256, import_log, is_url
+from .importer import (
+    ImportRequest,
+    ImportResult,
+    content_sha256,
+    default_log_name_for_url,
+    import_log,
+    is_source_path,
+    is_url,
+)
 from .store import Store, default_db_path
 
 
@@ -38,12 +46,12 @@ def ensure_imported(arg: str, db: Path | None, request: ImportRequest | None = N
                 return Resolved(db, name, None)
             result = import_log(store, request)
         return Resolved(db, result.log, result)
-    if path.is_file():
+    if is_source_path(path):
         request = request or ImportRequest(source=str(path))
         request.source = str(path)
         with Store(db) as store:
             if not request.replace:
-                existing = store.find_import_by_sha(file_sha256(path))
+                existing = store.find_import_by_sha(content_sha256(path))
                 if existing and (request.name is None or request.name == existing):
                     if request.pseudonymize and not _pseudonymized(store, existing):
                         raise InputError(

@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from .errors import StoreError
+from .errors import StoreError, first_line
 from .sqlfiles import quote_ident, quote_literal, sql_text
 
 SCHEMA_VERSION = "2"
@@ -88,7 +88,7 @@ class Store:
         except duckdb.IOException as exc:
             raise StoreError(_explain_open_error(self.path, exc)) from None
         except duckdb.Error as exc:
-            raise StoreError(f"{self.path}: cannot open as a DuckDB store ({_first_line(exc)})") from None
+            raise StoreError(f"{self.path}: cannot open as a DuckDB store ({first_line(exc)})") from None
         self.con.execute("SET TimeZone = 'UTC'")
         if read_only:
             self._check_schema()
@@ -303,10 +303,6 @@ def drop_log_table(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
         con.execute(f"DROP TYPE IF EXISTS {quote_ident(name)}")
 
 
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-
-
 def _explain_open_error(path: Path, exc: BaseException) -> str:
     text = str(exc)
     if "lock" in text.lower():
@@ -314,4 +310,4 @@ def _explain_open_error(path: Path, exc: BaseException) -> str:
             f"{path}: the store is in use by another process (an import or analysis is running); "
             "wait for it to finish, or use another --db"
         )
-    return f"{path}: cannot open the store ({_first_line(exc)})"
+    return f"{path}: cannot open the store ({first_line(exc)})"

@@ -221,3 +221,88 @@ def test_where_on_a_case_attribute_on_spark_equals_duckdb(spark, tmp_path, monke
         keys = kept.event_log.con.execute("SELECT DISTINCT unnest(map_keys(attrs)) FROM events").fetchall()
         assert "aanvrager" not in {k[0] for k in keys}
     on_duckdb.close()
+
+
+@pytest.fixture(scope="module")
+def connect_server(tmp_path_factory):
+    """A Spark Connect server on a free local port, started from the jars pyspark ships
+    (`spark-connect_2.13-*.jar`), as `sbin/start-connect-server.sh` would; stopped after the module."""
+    import socket
+    import subprocess
+    import time
+
+    from pyspark.find_spark_home import _find_spark_home
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path_factory.mktemp("connect") / "server.log"
+    conf = {"spark.connect.grpc.binding.port": port, "spark.ui.enabled": "false",
+            # tiny logs, as the local session of these tests: one shuffle partition, no re-planning
+            "spark.sql.shuffle.partitions": 1, "spark.sql.adaptive.enabled": "false"}
+    command = [str(Path(_find_spark_home()) / "bin" / "spark-submit"), "--master", "local[2]",
+               "--driver-memory", "2g", "--class", "org.apache.spark.sql.connect.service.SparkConnectServer"]
+    command += [arg for key, value in conf.items() for arg in ("--conf", f"{key}={value}")] + ["spark-internal"]
+    with log.open("wb") as out:
+        server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 180
+        while "Spark Connect server started" not in log.read_text(errors="replace"):
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the Spark Connect server did not start:\n" + log.read_text(errors="replace")[-3000:])
+            time.sleep(0.5)
+        yield f"sc://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def test_cli_discover_through_spark_connect_equals_duckdb(connect_server, cli_run, tmp_path):
+    """`--spark-master sc://…`: the analysis runs on a Spark Connect server (the client has no JVM
+    of its own) and gives the metrics.json and findings.json of the same command on DuckDB."""
+    import json
+
+    from pyspark.sql.connect.session import SparkSession as ConnectSession
+
+    assert isinstance(spark_session(connect_server), ConnectSession)
+    source = REPO / "sample_logs" / "vergunningen.parquet"
+    on_duckdb = cli_run("discover", source, "--out", tmp_path / "duckdb", "--quiet")
+    assert on_duckdb.exit_code == 0, on_duckdb.output
+    on_connect = cli_run("discover", source, "--engine", "spark", "--spark-master", connect_server,
+                         "--out", tmp_path / "connect", "--quiet", with_db=False)
+    assert on_connect.exit_code == 0, on_connect.output
+    assert (tmp_path / "connect" / "report.html").is_file()
+    only_a_store_knows = frozenset({"generated_at", "source", "data_quality"})
+    for name in ("metrics.json", "findings.json"):
+        a, b = (json.loads((tmp_path / side / name).read_text()) for side in ("duckdb", "connect"))
+        diff = differences(a, b, ignore=only_a_store_knows)
+        assert not diff, f"{name}: {len(diff)} differences:\n" + "\n".join(diff[:30])
+    assert json.loads((tmp_path / "connect" / "metrics.json").read_text())["log"]["events"] == 5791
+
+
+def test_delta_table_on_spark_without_its_delta_reader_equals_duckdb(spark, tmp_path, monkeypatch):
+    """A partitioned Delta table in two versions, on a Spark without Delta Lake's reader (as here:
+    its jars come from Maven): Spark reads the snapshot's files the transaction log lists, with the
+    partition values from the log, and gives the documents DuckDB gives for the same table."""
+    import pyarrow.parquet as pq
+    from deltalake import write_deltalake
+
+    import procesflow
+    from procesflow.spark.parity import BY_DESIGN
+
+    with pytest.raises(Exception, match="DATA_SOURCE_NOT_FOUND"):  # the fallback is what this test reads
+        spark.read.format("delta").load(str(tmp_path)).schema  # noqa: B018
+    monkeypatch.chdir(tmp_path)
+    rows = pq.read_table(REPO / "sample_logs" / "vergunningen.parquet")
+    table = tmp_path / "zaken"
+    write_deltalake(table, rows.slice(0, 3000), partition_by=["department"])
+    write_deltalake(table, rows.slice(3000), partition_by=["department"], mode="append")
+    on_duckdb, on_spark = procesflow.open(str(table)), procesflow.open(str(table), spark=spark)
+    assert type(on_spark.event_log.con).__name__ == "SparkConnection"
+    duck, sparked = parity_documents(on_duckdb.event_log), parity_documents(on_spark.event_log)
+    for label, a, b in zip(("metrics.json", "findings.json"), duck, sparked, strict=True):
+        diff = differences(a, b, ignore=BY_DESIGN | {"data_quality"})
+        assert not diff, f"{label}: {len(diff)} differences:\n" + "\n".join(diff[:30])
+    assert sparked[0]["log"]["events"] == rows.num_rows == 5791
+    assert sparked[0]["log"]["departments"] == len(set(rows.column("department").to_pylist())) > 1
+    on_duckdb.close()

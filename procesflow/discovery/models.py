@@ -20,6 +20,7 @@ Cost grows with the number of variants (inductive) or DFG arcs (heuristics), not
 from __future__ import annotations
 
 import contextlib
+import io
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -313,7 +314,10 @@ def layout_bpmn(bpmn) -> str | None:
         if exe is None:
             return "no layout program (graphviz-pure) found"
         try:
-            layouter.apply(bpmn)
+            # the layout program's warnings (graphviz-pure: "no value for width of non-ASCII
+            # character", for ë in a label) are not the user's business; a failure still raises
+            with contextlib.redirect_stderr(io.StringIO()):
+                layouter.apply(bpmn)
         except Exception as exc:  # a failing layout must not lose the model itself
             return f"layout failed ({type(exc).__name__}: {exc})"
     return None

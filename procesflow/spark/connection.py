@@ -22,7 +22,7 @@ import pyarrow as pa
 import sqlglot
 from sqlglot import exp
 
-from ..errors import InputError
+from ..errors import InputError, first_line
 from .transpile import WRITE, Statement, TranspileError, transpile
 
 SESSION_CONF = {
@@ -163,7 +163,7 @@ class SparkConnection:
         try:
             return self.spark.sql(sql)
         except PySparkException as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            first = first_line(exc)
             raise SparkQueryError(f"Spark SQL failed: {first}\n{sql}") from None
 
     def _rows(self) -> list[tuple]:

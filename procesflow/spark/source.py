@@ -13,10 +13,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import socket
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, first_line
 from ..roles import ROLES, Mapping, case_attribute_columns, event_attribute_columns, resolve_roles
 from ..sqlfiles import quote_literal
 from .connection import SparkConnection, configure
@@ -53,6 +54,7 @@ def spark_session(master: str | None = None, app_name: str = "procesflow") -> An
     (default `local[*]`, or the cluster `spark-submit` configured)."""
     session_cls = require_pyspark()
     if master and master.startswith("sc://"):
+        require_reachable(master)
         builder = session_cls.builder.remote(master)
     else:
         builder = session_cls.builder.appName(app_name)
@@ -69,12 +71,42 @@ def spark_session(master: str | None = None, app_name: str = "procesflow") -> An
     try:
         spark = builder.getOrCreate()
     except Exception as exc:  # noqa: BLE001 - no Java, bad master URL, …: one line for the user
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        first = first_line(exc)
         raise InputError(f"cannot start Spark ({master or 'local[*]'}): {first}") from None
     with contextlib.suppress(Exception):  # Spark Connect has no SparkContext
         spark.sparkContext.setLogLevel("ERROR")
     configure(spark)
     return spark
+
+
+#: Spark Connect's default port (`sc://host` without one)
+CONNECT_PORT = 15002
+
+
+def connect_address(url: str) -> tuple[str, int]:
+    """(host, port) of a Spark Connect URL `sc://host[:port][/;param=value…]`."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit("//" + url[len("sc://"):].split("/", 1)[0].split(";", 1)[0])
+    try:
+        port = parts.port
+    except ValueError:
+        raise InputError(f"--spark-master {url}: the port is not a number") from None
+    if not parts.hostname:
+        raise InputError(f"--spark-master {url}: give a host, e.g. sc://localhost:{CONNECT_PORT}")
+    return parts.hostname, port or CONNECT_PORT
+
+
+def require_reachable(url: str, timeout: float = 10.0) -> None:
+    """Fail at once, in one line, when nothing listens at a Spark Connect URL: the client itself
+    retries with back-off for minutes before it gives up."""
+    host, port = connect_address(url)
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputError(f"--spark-master {url}: no Spark Connect server answers at {host}:{port} ({reason}); "
+                         "start one (sbin/start-connect-server.sh) or check the address") from None
 
 
 def is_spark_source(arg: str) -> bool:
@@ -83,8 +115,6 @@ def is_spark_source(arg: str) -> bool:
 
 def read_source(spark: Any, source: str) -> Any:
     """The DataFrame behind `spark:catalog.schema.table`, or a Parquet / Delta file or folder."""
-    from pyspark.errors import PySparkException
-
     try:
         if is_spark_source(source):
             table = source[len("spark:"):]
@@ -95,11 +125,58 @@ def read_source(spark: Any, source: str) -> Any:
         if not path.exists() and "://" not in source:
             raise InputError(f"{source}: no such file or folder (for a Spark table write spark:schema.table)")
         if path.is_dir() and (path / "_delta_log").is_dir():
-            return spark.read.format("delta").load(source)
+            return _read_delta(spark, source)
         return spark.read.parquet(source)
-    except PySparkException as exc:
-        first = str(exc).strip().splitlines()[0]
-        raise InputError(f"{source}: cannot read it on Spark ({first})") from None
+    except spark_errors() as exc:
+        raise InputError(f"{source}: cannot read it on Spark ({first_line(exc)})") from None
+
+
+def spark_errors() -> tuple[type[BaseException], ...]:
+    """What Spark raises for a query or source it refuses: its own exceptions, and in classic mode
+    the JVM's, as py4j passes them on (e.g. a data source that is not installed)."""
+    from pyspark.errors import PySparkException
+
+    try:
+        from py4j.protocol import Py4JJavaError
+    except ImportError:  # a Spark Connect client without py4j
+        return (PySparkException,)
+    return (PySparkException, Py4JJavaError)
+
+
+def _read_delta(spark: Any, source: str) -> Any:
+    """A Delta Lake table: with Spark's own Delta reader where the platform has one (Databricks,
+    Synapse, delta-spark); else the current snapshot's Parquet files as the transaction log lists
+    them (`procesflow.connectors.delta.snapshot`, the same reading as on DuckDB), each partition's
+    values put back from the log."""
+    from pyspark.sql import functions as F
+
+    from ..connectors.delta import snapshot
+
+    try:
+        frame = spark.read.format("delta").load(source)
+        frame.schema  # noqa: B018 - Spark Connect resolves lazily: ask now whether the format exists
+        return frame
+    except spark_errors() as exc:
+        if "DATA_SOURCE_NOT_FOUND" not in str(exc):
+            raise
+    snap = snapshot(Path(source))
+    if not snap.paths:
+        raise InputError(f"{source}: the Delta table holds no data files (version {snap.version})")
+    types = dict(snap.columns)
+    keys = snap.partition_columns
+    groups = snap.files.group_by(keys).aggregate([("path", "list")]) if keys else None
+    parts = []
+    for row in groups.to_pylist() if groups is not None else [{"path_list": snap.paths}]:
+        part = spark.read.option("mergeSchema", "true").parquet(*row["path_list"])
+        for key in keys:  # not in the files: the value the log gives this partition
+            part = part.withColumn(key, F.lit(row[key]).cast(types[key]))
+        parts.append(part)
+    frame = parts[0]
+    for part in parts[1:]:
+        frame = frame.unionByName(part, allowMissingColumns=True)
+    present = set(frame.columns)
+    return frame.select(*[F.col(f"`{name}`") if name in present else F.lit(None).cast(kind).alias(name)
+                          for name, kind in snap.columns])
 
 
 class SparkStore:
