@@ -42,18 +42,22 @@ class LogInfo:
 
 
 def memory_limit() -> str:
-    """DuckDB's memory limit for procesflow: `PROCESFLOW_MEMORY_LIMIT` (e.g. 8GB) or 2.5 GB, or half
+    """DuckDB's memory limit for procesflow: `PROCESFLOW_MEMORY_LIMIT` (e.g. 8GB) or 800 MB, or half
     the memory when that is less. Above it DuckDB spills sorts, joins and aggregates to a temporary
-    folder beside the store instead of growing: a 10M-event analysis then fits a 4 GB laptop budget
-    (DuckDB's own default, 80% of the memory, lets one analysis take a shared server's RAM)."""
+    folder beside the store instead of growing. Measured on 5M and 10M events (benchmarks/RESULTS.md):
+    800 MB instead of 2.5 GB costs 2 % at 5M and 11 % at 10M and halves the peak (10M: 1.7 instead of
+    3.5 GB); DuckDB's own default, 80 % of the memory, would let one analysis take a shared server's RAM."""
     configured = os.environ.get("PROCESFLOW_MEMORY_LIMIT", "").strip()
     if configured:
         return configured
     try:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
-        return "2500MB"
-    return f"{min(2500, total // 2 // 1_000_000)}MB"
+        return f"{DEFAULT_MEMORY_MB}MB"
+    return f"{min(DEFAULT_MEMORY_MB, total // 2 // 1_000_000)}MB"
+
+
+DEFAULT_MEMORY_MB = 800
 
 
 #: transactions committed by this process (so that Ctrl-C after an import finished is not
