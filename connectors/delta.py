@@ -33,8 +33,8 @@ from .base import ROW, STAGING, ConnectorOptions, Staged
 #: reader features whose meaning is in the log, not in the Parquet files: read without them, the
 #: files would give deleted rows back or columns under their physical names
 UNREADABLE_FEATURES = {"deletionVectors": "deletion vectors", "columnMapping": "column mapping"}
-FILES = "pf_delta_files"
-FILE_COLUMN = "__pf_file"
+FILES = "pf_delta_files"  # one row per data file: path, partition values, order, first row
+FILE_COLUMN, PATH, ORDER, FIRST_ROW = "__pf_file", "__pf_path", "__pf_order", "__pf_first_row"
 
 
 @dataclass
@@ -44,7 +44,8 @@ class Snapshot:
     root: Path
     version: int
     table_id: str
-    #: one row per data file: `path` (absolute), then one column per partition column (typed)
+    #: one row per data file, in the order they were written: PATH (absolute), then one column per
+    #: partition column (typed)
     files: pa.Table
     partition_columns: list[str]
     #: the table's columns in schema order, with Delta's type names (string, timestamp, …)
@@ -52,7 +53,7 @@ class Snapshot:
 
     @property
     def paths(self) -> list[str]:
-        return self.files.column("path").to_pylist()
+        return self.files.column(PATH).to_pylist()
 
     def digest(self) -> str:
         """What identifies this snapshot's content (an import of the same version is the same
@@ -91,8 +92,10 @@ def snapshot(path: Path) -> Snapshot:
     partitions = list(metadata.partition_columns)
     root = Path(path).resolve()
     paths = [_local_path(root, p, path) for p in actions.column("path").to_pylist()]
-    files = pa.table({"path": pa.array(paths, pa.string()),
+    files = pa.table({PATH: pa.array(paths, pa.string()),
                       **{c: actions.column(f"partition.{c}") for c in partitions}})
+    if not paths:
+        raise InputError(f"{path}: the Delta table holds no data files (version {table.version()})")
     columns = [(f.name, _type_name(f.type)) for f in table.schema().fields]
     return Snapshot(root=root, version=table.version(), table_id=str(metadata.id), files=files,
                     partition_columns=partitions, columns=columns)
@@ -104,34 +107,28 @@ class DeltaConnector:
 
     def stage(self, con: duckdb.DuckDBPyConnection, source: Path, options: ConnectorOptions) -> Staged:
         snap = snapshot(source)
-        if not snap.paths:
-            raise InputError(f"{source}: the Delta table holds no data files (version {snap.version})")
-        clash = {ROW, "file_row_number", FILE_COLUMN} & {name for name, _ in snap.columns}
+        clash = {ROW, "file_row_number", FILE_COLUMN, PATH, ORDER, FIRST_ROW, "num_rows"} & {n for n, _ in snap.columns}
         if clash:
             raise InputError(f"{source}: the Delta table has a column named {sorted(clash)[0]!r}, "
                              "which procesflow uses itself; rename it in a view and read that")
-        files = snap.files
+        paths = "[" + ", ".join(quote_literal(p) for p in snap.paths) + "]"
+        files = snap.files.append_column(ORDER, pa.array(range(len(snap.paths)), pa.int64()))
         con.register("pf_delta_arrow", files)
         try:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {FILES} AS SELECT * FROM pf_delta_arrow")
-        finally:
-            con.unregister("pf_delta_arrow")
-        paths = "[" + ", ".join(quote_literal(p) for p in snap.paths) + "]"
-        try:
-            # each file's first row in the snapshot: the rows of the files written before it
+            # per file: its partition values, and its first row in the snapshot (the rows of the
+            # files written before it)
             con.execute(
-                f"CREATE OR REPLACE TEMP TABLE pf_delta_offsets AS "
-                f"SELECT file_name AS {FILE_COLUMN}, "
-                f"coalesce(sum(num_rows) OVER (ORDER BY idx ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) "
-                f"AS first_row, num_rows FROM parquet_file_metadata({paths}) m "
-                f"JOIN (SELECT unnest({paths}) AS file_name, generate_subscripts({paths}, 1) AS idx) f "
-                f"USING (file_name)")
-            rows_read = con.execute("SELECT sum(num_rows) FROM pf_delta_offsets").fetchone()[0]
+                f"CREATE OR REPLACE TEMP TABLE {FILES} AS SELECT f.*, coalesce(sum(m.num_rows) OVER "
+                f"(ORDER BY f.{ORDER} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS {FIRST_ROW}, "
+                f"m.num_rows FROM pf_delta_arrow f JOIN parquet_file_metadata({paths}) m ON m.file_name = f.{PATH}")
+            rows_read = con.execute(f"SELECT sum(num_rows) FROM {FILES}").fetchone()[0]
             read = f"read_parquet({paths}, filename = {quote_literal(FILE_COLUMN)}, file_row_number = true, " \
                    "union_by_name = true)"
             physical = {r[0]: r[1] for r in con.execute(f"DESCRIBE SELECT * FROM {read}").fetchall()}
         except duckdb.Error as exc:
             raise InputError(f"{source}: a data file of the Delta table cannot be read ({first_line(exc)})") from None
+        finally:
+            con.unregister("pf_delta_arrow")
         select = []
         for name, delta_type in snap.columns:
             if name in snap.partition_columns:
@@ -145,9 +142,8 @@ class DeltaConnector:
                 select.append(f"p.{quote_ident(name)}")
         con.execute(
             f"CREATE OR REPLACE TEMP VIEW {STAGING} AS SELECT {', '.join(select)}, "
-            f"o.first_row + p.file_row_number + 1 AS {quote_ident(ROW)} FROM {read} p "
-            f"JOIN pf_delta_offsets o USING ({FILE_COLUMN}) "
-            f"JOIN {FILES} d ON d.path = p.{FILE_COLUMN}")
+            f"d.{FIRST_ROW} + p.file_row_number + 1 AS {quote_ident(ROW)} "
+            f"FROM {read} p JOIN {FILES} d ON d.{PATH} = p.{FILE_COLUMN}")
         described = con.execute(f"DESCRIBE SELECT * FROM {STAGING}").fetchall()
         temporal = {r[0]: r[1] for r in described if r[1].upper().startswith(("TIMESTAMP", "DATE", "TIME"))}
         notes = [f"Delta table version {snap.version}: {len(snap.paths):,} data file(s)"

@@ -31,6 +31,8 @@ class EventLog:
         self.con.execute("SET TimeZone = 'UTC'")
         self.con.execute(sql_text("macros"))
         self.import_row = store.active_import(self.name)
+        if hasattr(store, "fit_memory"):  # DuckDB (a Spark session's memory is Spark's business)
+            store.fit_memory(int(self.import_row.get("rows_loaded") or 0))
         self.tz: str = str(self.import_row["tz"])
         self.filter_report: FilterReport = build_filtered_view(self.con, store, self.name, self.filters, self.tz)
         self._prepared: set[str] = set()

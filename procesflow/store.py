@@ -41,23 +41,34 @@ class LogInfo:
     events: int
 
 
-def memory_limit() -> str:
-    """DuckDB's memory limit for procesflow: `PROCESFLOW_MEMORY_LIMIT` (e.g. 8GB) or 800 MB, or half
-    the memory when that is less. Above it DuckDB spills sorts, joins and aggregates to a temporary
-    folder beside the store instead of growing. Measured on 5M and 10M events (benchmarks/RESULTS.md):
-    800 MB instead of 2.5 GB costs 2 % at 5M and 11 % at 10M and halves the peak (10M: 1.7 instead of
-    3.5 GB); DuckDB's own default, 80 % of the memory, would let one analysis take a shared server's RAM."""
-    configured = os.environ.get("PROCESFLOW_MEMORY_LIMIT", "").strip()
-    if configured:
-        return configured
+def memory_limit(events: int = 0) -> str:
+    """DuckDB's memory limit for procesflow: `PROCESFLOW_MEMORY_LIMIT` (e.g. 8GB), else 100 bytes per
+    event of the log analysed and at least 800 MB, at most half the machine's memory. Above it DuckDB
+    spills sorts, joins and aggregates to a temporary folder beside the store instead of growing.
+
+    Measured (benchmarks/RESULTS.md, 2 cores): 5M events take 27 s in 1.4 GB with 800 MB against 26 s
+    in 2.7 GB with 2.5 GB; 10M events 55 s in 1.8 GB with 1 GB, 60 s with 800 MB, 52 s in 3.5 GB with
+    2.5 GB. What DuckDB holds (the step table and its sorts) grows with the events, so a fixed limit
+    would make large logs spill more and more; DuckDB's own default, 80 % of the memory, would let
+    one analysis take a shared server's RAM."""
+    return configured_memory_limit() or f"{default_memory_mb(events)}MB"
+
+
+def configured_memory_limit() -> str | None:
+    return os.environ.get("PROCESFLOW_MEMORY_LIMIT", "").strip() or None
+
+
+def default_memory_mb(events: int) -> int:
+    wanted = max(MIN_MEMORY_MB, events * BYTES_PER_EVENT // 1_000_000)
     try:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
-        return f"{DEFAULT_MEMORY_MB}MB"
-    return f"{min(DEFAULT_MEMORY_MB, total // 2 // 1_000_000)}MB"
+        return wanted
+    return min(wanted, total // 2 // 1_000_000)
 
 
-DEFAULT_MEMORY_MB = 800
+MIN_MEMORY_MB = 800
+BYTES_PER_EVENT = 100
 
 
 #: transactions committed by this process (so that Ctrl-C after an import finished is not
@@ -87,6 +98,7 @@ class Store:
             )
         config: dict[str, Any] = {"enable_external_access": False} if read_only else {}
         config["memory_limit"] = memory_limit()
+        self._memory_mb = default_memory_mb(0)
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only, config=config)
         except duckdb.IOException as exc:
@@ -98,6 +110,17 @@ class Store:
             self._check_schema()
         else:
             self._ensure_schema()
+
+    def fit_memory(self, events: int) -> None:
+        """Let DuckDB use the memory `memory_limit` gives a log of `events` events: more for a larger
+        log, never less than the connection has (several logs may be open on one store), and nothing
+        changes when PROCESFLOW_MEMORY_LIMIT is set."""
+        if configured_memory_limit():
+            return
+        wanted = default_memory_mb(events)
+        if wanted > self._memory_mb:
+            self.con.execute(f"SET memory_limit = '{wanted}MB'")
+            self._memory_mb = wanted
 
     # -- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:

@@ -159,3 +159,13 @@ def test_the_cli_offers_every_connector_as_a_format():
 
     option = next(p for p in cli.commands["import"].params if p.name == "fmt")
     assert list(option.type.choices) == list(REGISTRY)
+
+
+def test_a_table_without_data_files_is_a_one_line_error(tmp_path, cli_run):
+    from deltalake import DeltaTable
+
+    table = tmp_path / "zaken"
+    DeltaTable.create(str(table), events(range(1)).schema)
+    result = cli_run("import", table)
+    assert result.exit_code == 2
+    assert result.output.strip() == f"error: {table}: the Delta table holds no data files (version 0)"

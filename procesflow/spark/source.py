@@ -150,7 +150,7 @@ def _read_delta(spark: Any, source: str) -> Any:
     values put back from the log."""
     from pyspark.sql import functions as F
 
-    from ..connectors.delta import snapshot
+    from ..connectors.delta import PATH, snapshot
 
     try:
         frame = spark.read.format("delta").load(source)
@@ -160,14 +160,12 @@ def _read_delta(spark: Any, source: str) -> Any:
         if "DATA_SOURCE_NOT_FOUND" not in str(exc):
             raise
     snap = snapshot(Path(source))
-    if not snap.paths:
-        raise InputError(f"{source}: the Delta table holds no data files (version {snap.version})")
     types = dict(snap.columns)
     keys = snap.partition_columns
-    groups = snap.files.group_by(keys).aggregate([("path", "list")]) if keys else None
+    groups = snap.files.group_by(keys).aggregate([(PATH, "list")]).to_pylist() if keys else [{}]
     parts = []
-    for row in groups.to_pylist() if groups is not None else [{"path_list": snap.paths}]:
-        part = spark.read.option("mergeSchema", "true").parquet(*row["path_list"])
+    for row in groups:
+        part = spark.read.option("mergeSchema", "true").parquet(*row.get(f"{PATH}_list", snap.paths))
         for key in keys:  # not in the files: the value the log gives this partition
             part = part.withColumn(key, F.lit(row[key]).cast(types[key]))
         parts.append(part)
@@ -175,7 +173,8 @@ def _read_delta(spark: Any, source: str) -> Any:
     for part in parts[1:]:
         frame = frame.unionByName(part, allowMissingColumns=True)
     present = set(frame.columns)
-    return frame.select(*[F.col(f"`{name}`") if name in present else F.lit(None).cast(kind).alias(name)
+    return frame.select(*[F.col(f"`{name}`") if name in present  # else added after these files were written
+                          else F.lit(None).cast(kind if kind.isidentifier() else "string").alias(name)
                           for name, kind in snap.columns])
 
 
