@@ -212,7 +212,7 @@ def import_log(store: Store, request: ImportRequest) -> ImportResult:
         try:
             with store.transaction():
                 result = _run(
-                    con, connector, readable, options, request, mapping, tz, name, sha, label
+                    store, connector, readable, options, request, mapping, tz, name, sha, label
                 )
                 result.duration_s = time.perf_counter() - started
                 con.execute(
@@ -231,7 +231,7 @@ def import_log(store: Store, request: ImportRequest) -> ImportResult:
 
 
 def _run(
-    con: duckdb.DuckDBPyConnection,
+    store: Store,
     connector: Any,
     readable: Path,
     options: Any,
@@ -244,8 +244,10 @@ def _run(
 ) -> ImportResult:
     from procesflow.connectors.base import create_stage_rejects  # noqa: PLC0415
 
+    con = store.con
     create_stage_rejects(con)
     staged = connector.stage(con, readable, options)
+    store.fit_memory(staged.rows_read)  # what the import holds grows with the rows, as an analysis
     path = label  # messages name the source as the user gave it (credentials removed)
     if staged.rows_read == 0:
         raise InputError(f"{path}: no rows to import (the file holds no events)")

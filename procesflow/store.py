@@ -42,8 +42,8 @@ class LogInfo:
 
 
 def memory_limit(events: int = 0) -> str:
-    """DuckDB's memory limit for procesflow: `PROCESFLOW_MEMORY_LIMIT` (e.g. 8GB), else 100 bytes per
-    event of the log analysed and at least 800 MB, at most half the machine's memory. Above it DuckDB
+    """DuckDB's memory limit for procesflow: `PROCESFLOW_MEMORY_LIMIT` (e.g. 8GB), else 150 bytes per
+    event of the log imported or analysed and at least 800 MB, at most half the machine's memory. Above it DuckDB
     spills sorts, joins and aggregates to a temporary folder beside the store instead of growing.
 
     Measured (benchmarks/RESULTS.md, 2 cores): 5M events take 27 s in 1.4 GB with 800 MB against 26 s
@@ -68,7 +68,7 @@ def default_memory_mb(events: int) -> int:
 
 
 MIN_MEMORY_MB = 800
-BYTES_PER_EVENT = 100
+BYTES_PER_EVENT = 150
 
 
 #: transactions committed by this process (so that Ctrl-C after an import finished is not

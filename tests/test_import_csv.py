@@ -403,20 +403,20 @@ def test_store_caps_duckdb_memory_and_the_limit_can_be_raised(tmp_path, monkeypa
 
 
 def test_the_memory_limit_grows_with_the_log_analysed(tmp_path, monkeypatch, tiny_log):
-    """100 bytes per event, at least 800 MB, at most half the machine; never lowered by a smaller
+    """150 bytes per event, at least 800 MB, at most half the machine; never lowered by a smaller
     log on the same store; PROCESFLOW_MEMORY_LIMIT wins."""
     from procesflow.store import Store, default_memory_mb
 
     monkeypatch.delenv("PROCESFLOW_MEMORY_LIMIT", raising=False)
     monkeypatch.setattr(os, "sysconf", lambda name: {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": 16 * 10**9 // 4096}[name])
     assert [default_memory_mb(n) for n in (0, 5_000_000, 10_000_000, 30_000_000, 200_000_000)] == [
-        800, 800, 1000, 3000, 8000]  # 8000: half of the 16 GB machine
+        800, 800, 1500, 4500, 8000]  # 8000: half of the 16 GB machine
 
     def limit(store):  # the setting in MB; DuckDB shows it in MiB or in GiB cut to one decimal
         return _size_mb(store.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]) * 1.048576
 
     with Store(tmp_path / "a.duckdb") as store:
-        store.fit_memory(30_000_000)
+        store.fit_memory(20_000_000)
         assert 3000 - 110 < limit(store) <= 3000
         store.fit_memory(1_000)
         assert 3000 - 110 < limit(store) <= 3000
