@@ -845,7 +845,9 @@ def markdown(summary: dict[str, Any], machine: dict[str, Any], command: str, arg
             lb = "≥ " if p["lower_bound"] else ""
             wall = f"{d['wall_s']:.1f}" if d["wall_s"] is not None else d["status"]
             pipe = f"{lb}{p['seconds']:.1f}" if p["seconds"] is not None else "—"
-            if not p["complete"]:
+            if not p["seconds"]:  # no pm4py step measured at this size (e.g. --only discover_*)
+                pipe = "not run"
+            elif not p["complete"]:
                 pipe += " (incomplete)"
             rr = f"{d['rss_ratio']:.2f}" if d.get("rss_ratio") else "—"
             r = f"{lb}{d['ratio']:.1f}×" if d.get("ratio") else "—"
