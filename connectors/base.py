@@ -28,6 +28,11 @@ import pyarrow as pa
 from procesflow.errors import InputError
 from procesflow.sqlfiles import quote_ident
 
+#: more columns than any event log needs: the attribute map of a 10,000-column export costs seconds
+#: and gigabytes per import (and a CSV's read buffers all of DuckDB's memory limit), so a wider
+#: source is refused with a message — a CSV before its rows are read
+MAX_COLUMNS = 2000
+
 STAGING = "pf_staging"
 STAGE_REJECTS = "pf_stage_rejects"
 ROW = "__row"
@@ -74,6 +79,15 @@ class Connector(Protocol):
     def stage(
         self, con: duckdb.DuckDBPyConnection, source: Path, options: ConnectorOptions
     ) -> Staged: ...
+
+
+def check_column_count(source: object, columns: int) -> None:
+    """Refuse a source with more than MAX_COLUMNS columns, in one line that says what to do."""
+    if columns > MAX_COLUMNS:
+        raise InputError(
+            f"{source}: {columns:,} columns; procesflow imports at most {MAX_COLUMNS:,} — "
+            "export only the columns you need (case, activity, timestamps and the attributes to analyse)"
+        )
 
 
 def create_stage_rejects(con: duckdb.DuckDBPyConnection) -> None:

@@ -28,7 +28,7 @@ from procesflow.errors import InputError
 from procesflow.sqlfiles import quote_literal
 from procesflow.unpack import open_maybe_gzip
 
-from .base import STAGE_REJECTS, STAGING, ConnectorOptions, Staged
+from .base import STAGE_REJECTS, STAGING, ConnectorOptions, Staged, check_column_count
 
 # Values that mean "no value" in exports; a field equal to one of these becomes NULL.
 NULL_TOKENS = (
@@ -359,6 +359,7 @@ def _columns_literal(path: Path, delimiter: str, quote: str, encoding: str = "ut
             raise InputError(f"{path}: cannot read the header line ({exc})") from None
     if not header:
         raise InputError(f"{path}: the file is empty")
+    check_column_count(path, len(header))  # before DuckDB reads the rows
     names: list[str] = []
     seen: Counter[str] = Counter()
     for i, raw in enumerate(header):

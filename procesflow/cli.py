@@ -216,6 +216,11 @@ class ProcesflowGroup(click.Group):
                 ctx.exit(130)
             if (ctx.obj or {}).get("debug"):
                 raise
+            if type(exc).__name__ == "OutOfMemoryException":  # duckdb's: the limit can be raised
+                from .errors import out_of_memory
+
+                click.echo(f"error: {out_of_memory(ctx.invoked_subcommand or 'procesflow', exc)}", err=True)
+                ctx.exit(2)
             click.echo(
                 f"internal error: {type(exc).__name__}: {exc} — please report it; "
                 "rerun with --debug for the traceback",

@@ -29,7 +29,7 @@ from typing import Any
 import duckdb
 
 from . import privacy, timeparse
-from .errors import InputError, ProcesflowError, first_line
+from .errors import InputError, ProcesflowError, first_line, out_of_memory
 from .roles import Mapping, RoleResolution, case_attribute_columns, event_attribute_columns, resolve_roles
 from .sqlfiles import quote_ident, quote_literal, render_sql, run_script, sql_text
 from .store import (
@@ -44,9 +44,6 @@ from .store import (
 from .unpack import unpack_single
 
 DEFAULT_TZ = "Europe/Amsterdam"
-#: more columns than any event log needs: the attribute map of a 10,000-column export costs
-#: seconds and gigabytes per import, so such a file is refused with a message instead
-MAX_COLUMNS = 2000
 
 
 @dataclass
@@ -223,6 +220,8 @@ def import_log(store: Store, request: ImportRequest) -> ImportResult:
             raise _in_archive(exc, readable, path) from None
         except duckdb.InterruptException:  # Ctrl-C during a query: rolled back, report as such
             raise KeyboardInterrupt from None
+        except duckdb.OutOfMemoryException as exc:
+            raise out_of_memory(f"{label}: importing it", exc) from None
         except duckdb.Error as exc:
             raise InputError(f"{label}: cannot import ({first_line(exc)})") from exc
         finally:
@@ -242,7 +241,7 @@ def _run(
     sha: str | None,
     label: str,
 ) -> ImportResult:
-    from procesflow.connectors.base import create_stage_rejects  # noqa: PLC0415
+    from procesflow.connectors.base import check_column_count, create_stage_rejects  # noqa: PLC0415
 
     con = store.con
     create_stage_rejects(con)
@@ -251,11 +250,7 @@ def _run(
     path = label  # messages name the source as the user gave it (credentials removed)
     if staged.rows_read == 0:
         raise InputError(f"{path}: no rows to import (the file holds no events)")
-    if len(staged.columns) > MAX_COLUMNS:
-        raise InputError(
-            f"{path}: {len(staged.columns):,} columns; procesflow imports at most {MAX_COLUMNS:,} — "
-            "export only the columns you need (case, activity, timestamps and the attributes to analyse)"
-        )
+    check_column_count(path, len(staged.columns))
     resolution = resolve_roles(staged.columns, mapping, staged.role_hints, source_name=label)
     # personal data: found in SQL over the staged columns; pseudonymised before anything is stored
     # (case ids that are themselves personal data always are, so that they cannot reach a report)

@@ -23,10 +23,6 @@ OFFLINE = (
 )
 
 
-
-
-
-
 def local(*args: int) -> datetime:
     """A wall-clock time in Amsterdam as its UTC instant (computed by zoneinfo, not by us)."""
     return datetime(*args, tzinfo=AMS).astimezone(UTC)

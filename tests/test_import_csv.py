@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -21,12 +22,6 @@ DUTCH_ROWS = [
     "Z-1;Besluit één;02-04-2024 14:00;Jan Bakker;Vergunningen;;geëist\r\n",
     "Z-2;Aanvraag ontvangen;15-03-2024 11:00;Anouk de Vries;KCC;balie;\r\n",
 ]
-
-
-
-
-
-
 
 
 def test_dutch_cp1252_export_is_detected_and_read(tmp_path, cli_run, db):
@@ -428,6 +423,22 @@ def test_the_memory_limit_grows_with_the_log_analysed(tmp_path, monkeypatch, tin
     with Store(tmp_path / "b.duckdb") as store:
         store.fit_memory(30_000_000)
         assert limit(store) == pytest.approx(600, abs=1)
+
+
+def test_running_out_of_memory_says_how_to_give_more(tmp_path, monkeypatch, cli_run):
+    """A memory limit too small for the log: one line naming the limit to raise, exit 2, no store
+    change and no output folder — not an "internal error" with DuckDB's tuning-guide text."""
+    sample = Path(__file__).resolve().parents[1] / "sample_logs" / "vergunningen.csv"
+    assert cli_run("import", sample).exit_code == 0
+    monkeypatch.setenv("PROCESFLOW_MEMORY_LIMIT", "2MB")
+    for args in (("import", sample, "--name", "again"), ("discover", "vergunningen", "--out", tmp_path / "out")):
+        result = cli_run(*args)
+        assert result.exit_code == 2, result.output
+        (line,) = result.output.strip().splitlines()
+        assert "DuckDB ran out of memory (" in line and line.endswith("e.g. PROCESFLOW_MEMORY_LIMIT=4GB"), line
+    assert not (tmp_path / "out").exists()
+    monkeypatch.delenv("PROCESFLOW_MEMORY_LIMIT")
+    assert cli_run("info").output.count("vergunningen") >= 1 and "again" not in cli_run("info").output
 
 
 def _size_mb(text: str) -> float:

@@ -69,12 +69,6 @@ OCEL2 = {
 TYPES = ("order", "item", "customer")
 
 
-
-
-
-
-
-
 def write_json(path: Path, data: dict) -> Path:
     path.write_text(json.dumps(data), encoding="utf-8")
     return path

@@ -19,12 +19,6 @@ from .helpers import query, snapshot, utc
 AMS = ZoneInfo("Europe/Amsterdam")
 
 
-
-
-
-
-
-
 def typed_table() -> pa.Table:
     """Six rows: an instant column, a naive column, a date column, numbers and a case attribute."""
     instants = [utc(2024, 3, 4, 8, 15), utc(2024, 3, 31, 0, 30), utc(2024, 7, 1, 10),

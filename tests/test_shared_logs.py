@@ -77,8 +77,6 @@ def store_db(shared_logs: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
     return db
 
 
-
-
 def ours(db: Path, log: str) -> dict[str, list[tuple[str, datetime]]]:
     """case -> [(activity, ts)] as stored (ordered by time, then source order)."""
     out: dict[str, list[tuple[str, datetime]]] = defaultdict(list)

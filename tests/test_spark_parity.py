@@ -230,6 +230,7 @@ def connect_server(tmp_path_factory):
     import socket
     import subprocess
     import time
+    from types import SimpleNamespace
 
     from pyspark.find_spark_home import _find_spark_home
 
@@ -251,27 +252,34 @@ def connect_server(tmp_path_factory):
             if server.poll() is not None or time.monotonic() > deadline:
                 pytest.fail("the Spark Connect server did not start:\n" + log.read_text(errors="replace")[-3000:])
             time.sleep(0.5)
-        yield f"sc://127.0.0.1:{port}"
+        yield SimpleNamespace(url=f"sc://127.0.0.1:{port}", log=log)
     finally:
         server.terminate()
         server.wait(timeout=60)
 
 
 def test_cli_discover_through_spark_connect_equals_duckdb(connect_server, cli_run, tmp_path):
-    """`--spark-master sc://…`: the analysis runs on a Spark Connect server (the client has no JVM
-    of its own) and gives the metrics.json and findings.json of the same command on DuckDB."""
+    """`procesflow discover … --spark-master sc://…` in a terminal: the analysis runs on a Spark
+    Connect server (the client starts no JVM of its own) and gives the metrics.json and findings.json
+    of the same command on DuckDB. The CLI runs as its own process: pyspark cannot mix a Connect
+    session with the classic session this test module holds."""
     import json
+    import subprocess
+    import sys
 
-    from pyspark.sql.connect.session import SparkSession as ConnectSession
-
-    assert isinstance(spark_session(connect_server), ConnectSession)
     source = REPO / "sample_logs" / "vergunningen.parquet"
     on_duckdb = cli_run("discover", source, "--out", tmp_path / "duckdb", "--quiet")
     assert on_duckdb.exit_code == 0, on_duckdb.output
-    on_connect = cli_run("discover", source, "--engine", "spark", "--spark-master", connect_server,
-                         "--out", tmp_path / "connect", "--quiet", with_db=False)
-    assert on_connect.exit_code == 0, on_connect.output
+    executed_before = connect_server.log.read_text(errors="replace").count("ExecuteHolder ExecuteKey")
+    on_connect = subprocess.run(
+        [sys.executable, "-m", "procesflow.cli", "discover", str(source), "--engine", "spark",
+         "--spark-master", connect_server.url, "--out", str(tmp_path / "connect"), "--quiet"],
+        capture_output=True, text=True, timeout=900, check=False)
+    assert on_connect.returncode == 0, on_connect.stderr[-3000:]
     assert (tmp_path / "connect" / "report.html").is_file()
+    # every query of the analysis ran on the server
+    executed = connect_server.log.read_text(errors="replace").count("ExecuteHolder ExecuteKey") - executed_before
+    assert executed >= 40, executed
     only_a_store_knows = frozenset({"generated_at", "source", "data_quality"})
     for name in ("metrics.json", "findings.json"):
         a, b = (json.loads((tmp_path / side / name).read_text()) for side in ("duckdb", "connect"))

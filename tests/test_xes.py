@@ -71,14 +71,6 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-
-
-
-
-
-
-
-
 def test_standard_xes_roles_values_and_case_attributes(tmp_path, cli_run, db):
     src = write(tmp_path / "vergunning.xes", STANDARD.format(ns=NS))
     result = cli_run("import", src)
