@@ -41,7 +41,9 @@ __all__ = ["Connector", "ConnectorOptions", "Staged", "REGISTRY", "SCHEMES", "co
 def format_for(path: Path) -> str | None:
     """The format a file name ending implies, longest ending first (".xes.gz" before ".gz"); a
     folder with a `_delta_log/` is a Delta Lake table."""
-    if path.is_dir() and (path / "_delta_log").is_dir():  # procesflow.importer.is_source_path
+    from procesflow.importer import is_delta_table  # noqa: PLC0415 - importer imports connectors lazily
+
+    if is_delta_table(path):
         return "delta"
     name = path.name.lower()
     matches = [

@@ -94,9 +94,14 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def is_delta_table(path: Path) -> bool:
+    """A Delta Lake table: a folder with a `_delta_log/` (read by `procesflow.connectors.delta`)."""
+    return path.is_dir() and (path / "_delta_log").is_dir()
+
+
 def is_source_path(path: Path) -> bool:
-    """A file to import, or a Delta Lake table (a folder with `_delta_log/`)."""
-    return path.is_file() or (path.is_dir() and (path / "_delta_log").is_dir())
+    """A file to import, or a Delta Lake table."""
+    return path.is_file() or is_delta_table(path)
 
 
 def content_sha256(path: Path) -> str:

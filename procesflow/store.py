@@ -41,17 +41,18 @@ class LogInfo:
     events: int
 
 
-def memory_limit(events: int = 0) -> str:
-    """DuckDB's memory limit for procesflow: `PROCESFLOW_MEMORY_LIMIT` (e.g. 8GB), else 150 bytes per
-    event of the log imported or analysed and at least 800 MB, at most half the machine's memory. Above it DuckDB
-    spills sorts, joins and aggregates to a temporary folder beside the store instead of growing.
+def memory_limit() -> str:
+    """DuckDB's memory limit when a store is opened: `PROCESFLOW_MEMORY_LIMIT` (e.g. 8GB), else the
+    default for a small log; `Store.fit_memory` raises it for the log imported or analysed.
 
-    Measured (benchmarks/RESULTS.md, 2 cores): 5M events take 27 s in 1.4 GB with 800 MB against 26 s
-    in 2.7 GB with 2.5 GB; 10M events 55 s in 1.8 GB with 1 GB, 60 s with 800 MB, 52 s in 3.5 GB with
-    2.5 GB. What DuckDB holds (the step table and its sorts) grows with the events, so a fixed limit
-    would make large logs spill more and more; DuckDB's own default, 80 % of the memory, would let
-    one analysis take a shared server's RAM."""
-    return configured_memory_limit() or f"{default_memory_mb(events)}MB"
+    The default is 150 bytes per event, at least 800 MB, at most half the machine's memory; above it
+    DuckDB spills sorts, joins and aggregates to a temporary folder beside the store instead of
+    growing. Measured (benchmarks/PROFILE.md, 2 cores): 5M events take 26.8 s in 1.47 GB with 800 MB
+    against 26.4 s in 2.70 GB with 2.5 GB; 10M events 50.4 s in 2.4 GB with 1.5 GB, 57-61 s with
+    800 MB, 52-54 s in 3.5 GB with 2.5 GB. What DuckDB holds (the step table and its sorts) grows with
+    the events, so a fixed limit makes large logs spill more and more; DuckDB's own default, 80 % of
+    the memory, would let one analysis take a shared server's RAM."""
+    return configured_memory_limit() or f"{default_memory_mb(0)}MB"
 
 
 def configured_memory_limit() -> str | None:
@@ -59,6 +60,7 @@ def configured_memory_limit() -> str | None:
 
 
 def default_memory_mb(events: int) -> int:
+    """The default limit in MB for a log of `events` events (see `memory_limit`)."""
     wanted = max(MIN_MEMORY_MB, events * BYTES_PER_EVENT // 1_000_000)
     try:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
@@ -112,7 +114,7 @@ class Store:
             self._ensure_schema()
 
     def fit_memory(self, events: int) -> None:
-        """Let DuckDB use the memory `memory_limit` gives a log of `events` events: more for a larger
+        """Let DuckDB use the memory `default_memory_mb` gives a log of `events` events: more for a larger
         log, never less than the connection has (several logs may be open on one store), and nothing
         changes when PROCESFLOW_MEMORY_LIMIT is set."""
         if configured_memory_limit():

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, first_line
+from ..importer import is_delta_table
 from ..roles import ROLES, Mapping, case_attribute_columns, event_attribute_columns, resolve_roles
 from ..sqlfiles import quote_literal
 from .connection import SparkConnection, configure
@@ -124,7 +125,7 @@ def read_source(spark: Any, source: str) -> Any:
         path = Path(source)
         if not path.exists() and "://" not in source:
             raise InputError(f"{source}: no such file or folder (for a Spark table write spark:schema.table)")
-        if path.is_dir() and (path / "_delta_log").is_dir():
+        if is_delta_table(path):
             return _read_delta(spark, source)
         return spark.read.parquet(source)
     except spark_errors() as exc:
