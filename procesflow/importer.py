@@ -20,6 +20,7 @@ import hashlib
 import json
 import re
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -59,6 +60,9 @@ class ImportRequest:
     replace: bool = False
     #: replace case ids, resources and columns with personal data by keyed pseudonyms (procesflow.privacy)
     pseudonymize: bool = False
+    #: the source's content hash when the caller computed it already (`content_sha256`), so that the
+    #: file is not read twice for it
+    known_sha256: str | None = None
 
 
 @dataclass
@@ -114,6 +118,35 @@ def content_sha256(path: Path) -> str:
             raise InputError(f"{path}: is a folder; give the exported log file (or a Delta table's folder)")
         return snapshot(path).digest()
     return file_sha256(path)
+
+
+class ContentHash:
+    """`content_sha256` of a source file computed on a thread while the import reads the file
+    (hashlib lets go of the GIL, so it runs on a second core beside the byte scan and DuckDB's
+    reader); `value()` waits for it where it is needed: a name conflict, the import's record."""
+
+    def __init__(self, path: Path, known: str | None = None) -> None:
+        self._value = known
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        if known is None:
+            self._thread = threading.Thread(target=self._run, args=(path,), daemon=True, name="procesflow-hash")
+            self._thread.start()
+
+    def _run(self, path: Path) -> None:
+        try:
+            self._value = content_sha256(path)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller by value()
+            self._error = exc
+
+    def value(self) -> str:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            raise self._error
+        assert self._value is not None
+        return self._value
 
 
 def default_log_name(path: Path) -> str:
@@ -173,14 +206,14 @@ def import_log(store: Store, request: ImportRequest) -> ImportResult:
     if is_url(request.source):
         # databases and APIs: no file to hash; the stored source never holds credentials
         path = None
-        sha = None
+        sha: ContentHash | None = None
         label = redact_url(request.source)
         name = check_log_name(request.name or default_log_name_for_url(request.source, request.mapping.source))
     else:
         path = Path(request.source)
         if not path.exists():
             raise InputError(f"{path}: file not found")
-        sha = content_sha256(path)
+        sha = ContentHash(path, request.known_sha256 or (content_sha256(path) if path.is_dir() else None))
         label = str(path)
         name = check_log_name(request.name or default_log_name(path))
     _check_name(store, name, sha, label, request.replace)
@@ -243,7 +276,7 @@ def _run(
     mapping: Mapping,
     tz: str,
     name: str,
-    sha: str | None,
+    sha: ContentHash | None,
     label: str,
 ) -> ImportResult:
     from procesflow.connectors.base import check_column_count, create_stage_rejects  # noqa: PLC0415
@@ -413,7 +446,7 @@ def _run(
         INSERT INTO imports VALUES (?, ?, true, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
         """,
         [
-            import_id, name, label, sha, staged.connector, json.dumps(mapping_json), tz,
+            import_id, name, label, sha.value() if sha else None, staged.connector, json.dumps(mapping_json), tz,
             staged.rows_read, stored, rejected, datetime.now(UTC), json.dumps(quality, default=str),
         ],
     )
@@ -440,13 +473,13 @@ def _run(
     )
 
 
-def _check_name(store: Store, name: str, sha: str | None, path: str, replace: bool) -> None:
+def _check_name(store: Store, name: str, sha: ContentHash | None, path: str, replace: bool) -> None:
     existing = store.con.execute(
         "SELECT source, sha256 FROM imports WHERE log = ? AND active", [name]
     ).fetchone()
     if existing is None or replace:
         return
-    if sha is not None and existing[1] == sha:
+    if sha is not None and existing[1] == sha.value():
         raise InputError(
             f"{path}: already imported as log {name!r} (same content, sha256); "
             "use --replace to import it again"

@@ -51,7 +51,8 @@ def ensure_imported(arg: str, db: Path | None, request: ImportRequest | None = N
         request.source = str(path)
         with Store(db) as store:
             if not request.replace:
-                existing = store.find_import_by_sha(content_sha256(path))
+                request.known_sha256 = content_sha256(path)
+                existing = store.find_import_by_sha(request.known_sha256)
                 if existing and (request.name is None or request.name == existing):
                     if request.pseudonymize and not _pseudonymized(store, existing):
                         raise InputError(
