@@ -108,14 +108,19 @@ def is_source_path(path: Path) -> bool:
     return path.is_file() or is_delta_table(path)
 
 
+def refuse_plain_folder(path: Path) -> None:
+    """A folder is a source only as a Delta table; any other folder is a one-line error."""
+    if path.is_dir() and not is_delta_table(path):
+        raise InputError(f"{path}: is a folder; give the exported log file (or a Delta table's folder)")
+
+
 def content_sha256(path: Path) -> str:
     """What identifies the content of a source file — or of a Delta table's current version (a
     folder), which is the same import as long as its log has no new version."""
     if path.is_dir():
         from procesflow.connectors.delta import snapshot  # noqa: PLC0415
 
-        if not is_source_path(path):
-            raise InputError(f"{path}: is a folder; give the exported log file (or a Delta table's folder)")
+        refuse_plain_folder(path)
         return snapshot(path).digest()
     return file_sha256(path)
 

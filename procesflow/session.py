@@ -22,6 +22,7 @@ from .importer import (
     import_log,
     is_source_path,
     is_url,
+    refuse_plain_folder,
 )
 from .store import Store, default_db_path
 
@@ -46,6 +47,7 @@ def ensure_imported(arg: str, db: Path | None, request: ImportRequest | None = N
                 return Resolved(db, name, None)
             result = import_log(store, request)
         return Resolved(db, result.log, result)
+    refuse_plain_folder(path)
     if is_source_path(path):
         request = request or ImportRequest(source=str(path))
         request.source = str(path)

@@ -128,9 +128,11 @@ def test_a_damaged_log_or_a_plain_folder_is_a_one_line_error(tmp_path, cli_run):
     assert len(damaged.output.strip().splitlines()) == 1
     plain = tmp_path / "export"
     plain.mkdir()
-    folder = cli_run("import", plain)
-    assert folder.exit_code == 2
-    assert "is a folder; give the exported log file (or a Delta table's folder)" in folder.output
+    for command in ("import", "discover"):  # discover: not mistaken for the name of a log in the store
+        folder = cli_run(command, plain)
+        assert folder.exit_code == 2
+        assert folder.output.strip() == (
+            f"error: {plain}: is a folder; give the exported log file (or a Delta table's folder)")
 
 
 def test_without_the_deltalake_package_the_error_says_what_to_install(tmp_path, db, monkeypatch):
@@ -169,3 +171,20 @@ def test_a_table_without_data_files_is_a_one_line_error(tmp_path, cli_run):
     result = cli_run("import", table)
     assert result.exit_code == 2
     assert result.output.strip() == f"error: {table}: the Delta table holds no data files (version 0)"
+
+
+def test_int96_timestamps_of_older_writers_are_instants(tmp_path, db):
+    """Delta's `timestamp` is an instant. Older Spark writers store it as INT96, which DuckDB reads as a
+    naive timestamp — it is read as UTC, not as local time in --tz (here Amsterdam, one hour off)."""
+    import pyarrow.parquet as pq
+
+    from procesflow.connectors.delta import snapshot
+
+    rows = events(range(2))
+    table = tmp_path / "zaken"
+    write_deltalake(table, rows)
+    (data_file,) = snapshot(table).paths
+    pq.write_table(rows, data_file, use_deprecated_int96_timestamps=True)  # the same rows, as INT96
+    assert pq.ParquetFile(data_file).schema.column(2).physical_type == "INT96"
+    imported(db, table, mapping=Mapping(roles=ROLES.roles, tz="Europe/Amsterdam"))
+    assert query(db, "SELECT min(ts), max(ts) FROM events") == [(utc(2024, 3, 1, 9), utc(2024, 3, 2, 11))]
