@@ -86,12 +86,13 @@ class Traced:
         caller = _caller()
         _reset_peak()
         before, _ = _rss_mb()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = getattr(self._inner, method)(query, *args, **kwargs)
         seconds = time.perf_counter() - started
         after, peak = _rss_mb()
         text = query if isinstance(query, str) else str(query)
-        RECORDS.append({"step": STEP["name"], "seconds": seconds, "caller": caller, "sql": _label(text),
+        RECORDS.append({"step": STEP["name"], "seconds": seconds, "cpu_s": time.process_time() - cpu,
+                        "caller": caller, "sql": _label(text),
                         "rss_before_mb": round(before), "rss_after_mb": round(after), "peak_mb": round(peak)})
         return Traced(result) if result is self._inner else result
 
@@ -135,11 +136,12 @@ class TracedRelation:
     def _fetch(self, method: str) -> Any:
         _reset_peak()
         before, _ = _rss_mb()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = getattr(self._inner, method)()
         seconds = time.perf_counter() - started
         after, peak = _rss_mb()
-        RECORDS.append({"step": STEP["name"], "seconds": seconds, "caller": self._caller, "sql": _label(self._sql),
+        RECORDS.append({"step": STEP["name"], "seconds": seconds, "cpu_s": time.process_time() - cpu,
+                        "caller": self._caller, "sql": _label(self._sql),
                         "rss_before_mb": round(before), "rss_after_mb": round(after), "peak_mb": round(peak)})
         return result
 
@@ -207,11 +209,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'step':8s} {'total s':>8s} {'SQL s':>8s} {'Python s':>9s}")
     for step, secs in result.timings.items():
         print(f"{step:8s} {secs:8.2f} {by_step[step]:8.2f} {secs - by_step[step]:9.2f}")
-    print("\nslowest statements (peak = process peak RSS during the statement, MB):")
-    print(f"{'s':>7s} {'peak':>6s} {'after':>6s}  {'step':8s} {'caller':55s} sql")
+    print("\nslowest statements (peak = process peak RSS during the statement, MB; cores = CPU time of the")
+    print("process / wall time: about 1 is a statement DuckDB ran on one thread; the drawing thread beside")
+    print("the rules adds its share there):")
+    print(f"{'s':>7s} {'cores':>5s} {'peak':>6s} {'after':>6s}  {'step':8s} {'caller':55s} sql")
     for r in sorted(RECORDS, key=lambda r: -r["seconds"])[: args.top]:
-        print(f"{r['seconds']:7.2f} {r['peak_mb']:6d} {r['rss_after_mb']:6d}  {r['step']:8s} {r['caller'][:55]:55s} "
-              f"{r['sql'][:70]}")
+        cores = r["cpu_s"] / r["seconds"] if r["seconds"] else 0.0
+        print(f"{r['seconds']:7.2f} {cores:5.2f} {r['peak_mb']:6d} {r['rss_after_mb']:6d}  {r['step']:8s} "
+              f"{r['caller'][:55]:55s} {r['sql'][:70]}")
     by_caller: dict[str, list[float]] = defaultdict(lambda: [0.0, 0, 0])
     for r in RECORDS:
         c = by_caller[r["caller"].split(":")[0] + " " + r["caller"].split(" ")[-1]]

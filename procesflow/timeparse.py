@@ -107,10 +107,12 @@ def plan(
         # the value as it is (a value with spaces around it fails here and takes the generic path):
         # only the values the fast format misses are trimmed, tested for an offset and parsed
         fast = f"try_strptime({text}, {quote_literal(fmt)})"
+        # (CASE, not OR / coalesce: DuckDB would compute the generic parts' common terms, such as
+        # trim(value), for every row before the OR; a CASE branch runs only for the rows it takes)
         f = quote_ident(fast_column)
-        present = f"({f} IS NOT NULL OR {present})"
+        present = f"CASE WHEN {f} IS NOT NULL THEN true ELSE {present} END"
         direct = f"CASE WHEN {f} IS NULL THEN {direct} END"
-        local = f"coalesce({f}, {local})"
+        local = f"CASE WHEN {f} IS NOT NULL THEN {f} ELSE {local} END"
         date_only = f"CASE WHEN {f} IS NOT NULL THEN {_date_only(fmt)} ELSE {date_only} END"
     return TimeParse(
         instant=f"pf_parse_text({text}, {tzl}, {flag})",

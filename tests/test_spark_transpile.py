@@ -15,6 +15,7 @@ from procesflow.spark.transpile import TranspileError, to_spark, transpile
 
 REPO = Path(__file__).resolve().parents[1]
 IMPORT_ONLY = ("normalise", "timestamps", "pairing", "quality", "personal_data", "schema", "unpaired",
+               "lifecycle_type", "log_view",
                "case_attributes", "case_ids", "texts", "role_type", "attribute_type", "log_table", "info")
 
 
