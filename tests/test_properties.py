@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from procesflow import timeparse
-from procesflow.connectors.csvfile import NULL_TOKENS
+from procesflow.connectors.csvfile import NULL_TOKENS, _line_ends
 from procesflow.errors import ProcesflowError
 from procesflow.importer import ImportRequest, import_log
 from procesflow.roles import Mapping
@@ -145,6 +145,19 @@ def test_with_the_delimiter_given_every_row_is_read_and_every_value_comes_back(t
                     assert _lf(got.get(_lf(name))) == _lf(value), (name, value, got)
     finally:
         store.close()
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(data=st.lists(st.sampled_from([b"\r", b"\n", b"\r\n", b"a", b"\xe9", b";"]), max_size=40).map(b"".join),
+       cut=st.integers(min_value=0, max_value=80))
+def test_line_ends_counted_per_block_as_in_the_whole_file(data, cut):
+    """The byte scan's CRLF/LF counts per 1 MB block (numpy) add up to bytes.count over the whole file,
+    also when a block ends between the CR and the LF of one line end."""
+    cut = min(cut, len(data))
+    first, second = data[:cut], data[cut:]
+    pairs1, lf1 = _line_ends(first, False)
+    pairs2, lf2 = _line_ends(second, first.endswith(b"\r"))
+    assert (pairs1 + pairs2, lf1 + lf2) == (data.count(b"\r\n"), data.count(b"\n"))
 
 
 def _lf(text: str | None) -> str | None:
