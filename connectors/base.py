@@ -35,6 +35,8 @@ MAX_COLUMNS = 2000
 
 STAGING = "pf_staging"
 STAGE_REJECTS = "pf_stage_rejects"
+#: the staged rows with pseudonyms (procesflow.privacy.pseudonymise; pf_staging is then a view of it)
+PSEUDONYMISED = "pf_staging_pseudonymised"
 ROW = "__row"
 
 
@@ -67,6 +69,27 @@ class Staged:
     notes: list[str] = field(default_factory=list)
     #: source options that were detected or used (delimiter, encoding, sheet, object type, ...)
     detected: dict[str, Any] = field(default_factory=dict)
+    #: TEMP tables behind pf_staging (the import drops them with it once the rows are normalised)
+    tables: tuple[str, ...] = ()
+
+
+def staging_kind(con: duckdb.DuckDBPyConnection) -> str | None:
+    """'VIEW' or 'TABLE': what pf_staging is on this connection (None: nothing staged)."""
+    row = con.execute(
+        f"SELECT 'VIEW' FROM duckdb_views() WHERE temporary AND view_name = '{STAGING}' "
+        f"UNION ALL SELECT 'TABLE' FROM duckdb_tables() WHERE temporary AND table_name = '{STAGING}'"
+    ).fetchone()
+    return row[0] if row else None
+
+
+def drop_staging(con: duckdb.DuckDBPyConnection, staged: Staged) -> None:
+    """Drop pf_staging and the tables behind it: once normalised, the import needs the memory the
+    staged text takes (at 10M CSV rows about as much as DuckDB may use) for the rest of its work."""
+    kind = staging_kind(con)
+    if kind:
+        con.execute(f"DROP {kind} {STAGING}")
+    for table in (*staged.tables, PSEUDONYMISED):
+        con.execute(f"DROP TABLE IF EXISTS {quote_ident(table)}")
 
 
 class Connector(Protocol):

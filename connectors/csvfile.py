@@ -152,6 +152,7 @@ class CsvConnector:
             columns=columns,
             detected=detected,
             notes=notes,
+            tables=("pf_csv", "pf_csv_bad"),
         )
 
 

@@ -149,7 +149,8 @@ class DeltaConnector:
         notes = [f"Delta table version {snap.version}: {len(snap.paths):,} data file(s)"
                  + (f", partitioned by {', '.join(snap.partition_columns)}" if snap.partition_columns else "")]
         return Staged(connector=self.name, rows_read=int(rows_read or 0), columns=[n for n, _ in snap.columns],
-                      notes=notes, detected={"temporal_columns": temporal, "delta_version": snap.version})
+                      notes=notes, detected={"temporal_columns": temporal, "delta_version": snap.version},
+                      tables=(FILES,))
 
 
 def _local_path(root: Path, uri: str, table: Path) -> str:

@@ -135,6 +135,7 @@ class ExcelConnector:
                 "date_columns": dated,
                 "date_system": "1904" if date1904 else "1900",
             },
+            tables=("pf_xlsx",),
         )
 
 

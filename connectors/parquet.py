@@ -70,6 +70,7 @@ class ParquetConnector:
             columns=columns,
             notes=notes,
             detected={"temporal_columns": temporal},
+            tables=("pf_parquet",),
         )
 
 

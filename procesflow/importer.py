@@ -314,7 +314,7 @@ def _prepare(
     """Stage, check, parse and reject, pair and code the events — in TEMP objects only, outside any
     transaction: DuckDB scans a table made inside an open transaction on one thread, committed ones
     on all of them (measured: normalise.sql at 10M events 11.8 s inside, ... s outside)."""
-    from procesflow.connectors.base import check_column_count, create_stage_rejects  # noqa: PLC0415
+    from procesflow.connectors.base import check_column_count, create_stage_rejects, drop_staging  # noqa: PLC0415
 
     con = store.con
     create_stage_rejects(con)
@@ -359,6 +359,7 @@ def _prepare(
             WHERE n.reason IS NOT NULL
             """
         )
+    drop_staging(con, staged)  # the rows are in pf_norm and pf_rejects now
     by_reason = dict(
         con.execute("SELECT reason, count(*) FROM pf_rejects GROUP BY reason ORDER BY count(*) DESC, reason"
                     ).fetchall()
@@ -584,12 +585,11 @@ def _normalise_sql(
         f",\n        {_attribute_value(con, import_id, i, source, name, coded)} AS {quote_ident(name)}"
         for i, (name, source) in enumerate(carried.items())
     )
-    no_local = "CAST(NULL AS TIMESTAMP)"
-    instants_only = ts_plan.local == no_local and start.local == no_local
+    hours = [p.hours for p in (ts_plan, start) if p.hours] or ["SELECT CAST(NULL AS BIGINT) AS hour"]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE pf_hours AS SELECT DISTINCT hour FROM "
+                f"({' UNION ALL '.join(hours)}) WHERE hour IS NOT NULL")
     return render_sql(
         "normalise",
-        local_rows=("(SELECT CAST(NULL AS TIMESTAMP) AS ts_local, CAST(NULL AS TIMESTAMP) AS start_local WHERE false)"
-                    if instants_only else "src"),
         tz=quote_literal(tz),
         ts_fast=ts_plan.fast,
         ts_present=ts_plan.present,

@@ -178,18 +178,17 @@ def pseudonymise(con: duckdb.DuckDBPyConnection, columns: list[str], roles: dict
         for f in found:
             if f.role in (None, "case", "resource") and f.column not in targets:
                 targets.append(f.column)
-    kind = con.execute(
-        "SELECT 'VIEW' FROM duckdb_views() WHERE temporary AND view_name = 'pf_staging' "
-        "UNION ALL SELECT 'TABLE' FROM duckdb_tables() WHERE temporary AND table_name = 'pf_staging'"
-    ).fetchone()
+    from procesflow.connectors.base import PSEUDONYMISED, staging_kind  # noqa: PLC0415
+
+    kind = staging_kind(con)
     if kind is None:
         raise InputError("internal: nothing staged to pseudonymise")
     # materialised once (each value hashed once), then pf_staging is a view of the result
     replaced = ", ".join(f"pf_pseudonym({quote_ident(c)}) AS {quote_ident(c)}" for c in targets)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE pf_staging_pseudonymised AS SELECT * REPLACE ({replaced}) "
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {PSEUDONYMISED} AS SELECT * REPLACE ({replaced}) "
                 "FROM pf_staging")
-    con.execute(f"DROP {kind[0]} pf_staging")
-    con.execute("CREATE TEMP VIEW pf_staging AS SELECT * FROM pf_staging_pseudonymised")
+    con.execute(f"DROP {kind} pf_staging")
+    con.execute(f"CREATE TEMP VIEW pf_staging AS SELECT * FROM {PSEUDONYMISED}")
     withheld = con.execute("SELECT count(*) FROM pf_stage_rejects").fetchone()[0]
     if withheld:
         con.execute("UPDATE pf_stage_rejects SET raw = '(withheld: imported with --pseudonymize; see the source row)'")

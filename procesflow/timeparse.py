@@ -34,6 +34,10 @@ class TimeParse:
     present: str = "false"  # BOOLEAN: a value was given (not NULL, not blank)
     direct: str = "CAST(NULL AS TIMESTAMPTZ)"  # TIMESTAMPTZ of values that carry their own instant
     fast: str = "CAST(NULL AS TIMESTAMP)"  # TIMESTAMP: the one strptime format most values have
+    #: a SELECT of the local hours (`hour`: hours since 1970 on the wall clock) the column's wall-clock
+    #: values fall in, or a superset; "" when it has none. normalise.sql converts the values of these
+    #: hours by a lookup, any other value (a format the cheap look missed) by the time-zone function
+    hours: str = ""
 
 
 #: strptime formats tried on a sample of a text column; when one reads every sampled value exactly as
@@ -86,13 +90,15 @@ def plan(
         local = f"CAST({col} AS TIMESTAMP)"
         date_only = "true" if ctype == "DATE" else "false"
         what = f"dates in {tz}" if ctype == "DATE" else f"naive timestamps in {tz}"
-        return TimeParse(f"pf_local_to_utc({local}, {tzl})", date_only, local, what, present=present)
+        return TimeParse(f"pf_local_to_utc({local}, {tzl})", date_only, local, what, present=present,
+                         hours=_hours_of(local, table))
     text = f"CAST({col} AS VARCHAR)"
     present = f"nullif(trim({text}), '') IS NOT NULL"
     if explicit_format is not None:
-        return _explicit(text, explicit_format, tzl, tz, present)
+        return _explicit(text, explicit_format, tzl, tz, present, table)
     # numbers (Excel serial dates, epoch seconds) are recognised by the text macros as well
-    dayfirst = _dayfirst(con, table, col)
+    heads = f"{fast_column}_heads" if fast_column else None
+    dayfirst = _dayfirst(con, table, col, heads)
     flag = "true" if dayfirst else "false"
     local = f"pf_parse_local({text}, {flag})"
     # blank values are not parsed at all (the regular expressions are the expensive part)
@@ -114,6 +120,12 @@ def plan(
         direct = f"CASE WHEN {f} IS NULL THEN {direct} END"
         local = f"CASE WHEN {f} IS NOT NULL THEN {f} ELSE {local} END"
         date_only = f"CASE WHEN {f} IS NOT NULL THEN {_date_only(fmt)} ELSE {date_only} END"
+    if heads:  # every hour of the days the values' first ten characters name
+        hours = (f"SELECT DISTINCT pf_hour(CAST(CAST(d AS DATE) AS TIMESTAMP)) + h AS hour "
+                 f"FROM (SELECT pf_parse_local(head, {flag}) AS d FROM {quote_ident(heads)} "
+                 f"      WHERE regexp_matches(head, '{DATE_HEAD}')), range(24) AS r(h) WHERE d IS NOT NULL")
+    else:
+        hours = _hours_of(local, table)
     return TimeParse(
         instant=f"pf_parse_text({text}, {tzl}, {flag})",
         date_only=date_only,
@@ -125,14 +137,25 @@ def plan(
         present=present,
         direct=direct,
         fast=fast,
+        hours=hours,
     )
+
+
+#: a value's first ten characters that may name a day: d-m-y / y-m-d with - / . between, yyyymmdd,
+#: an Excel serial day number (epoch numbers are instants, not wall-clock time)
+DATE_HEAD = r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|^\d{8}$|^\d{5}([.,]|$)"
+
+
+def _hours_of(local: str, table: str) -> str:
+    """The distinct local hours of a wall-clock expression over every row (a pass over the column)."""
+    return f"SELECT DISTINCT pf_hour({local}) AS hour FROM {quote_ident(table)}"
 
 
 def _date_only(fmt: str) -> str:
     return "false" if any(c in fmt for c in ("%H", "%I", "%M", "%S", "%f", "%z")) else "true"
 
 
-def _explicit(text: str, fmt: str, tzl: str, tz: str, present: str) -> TimeParse:
+def _explicit(text: str, fmt: str, tzl: str, tz: str, present: str, table: str) -> TimeParse:
     if "%" not in fmt:
         raise InputError(
             f"--timestamp-format {fmt!r} has no % codes; write it like %d-%m-%Y %H:%M "
@@ -146,7 +169,7 @@ def _explicit(text: str, fmt: str, tzl: str, tz: str, present: str) -> TimeParse
                          present=present, direct=instant)
     local = f"CAST(try_strptime(trim({text}), {fmtl}) AS TIMESTAMP)"
     return TimeParse(f"pf_local_to_utc({local}, {tzl})", date_only, local, f"format {fmt} in {tz}",
-                     present=present)
+                     present=present, hours=_hours_of(local, table))
 
 
 def _fast_format(con: duckdb.DuckDBPyConnection, table: str, text: str, flag: str) -> str | None:
@@ -182,18 +205,22 @@ def _column_type(con: duckdb.DuckDBPyConnection, table: str, column: str) -> str
     return (row[0] if row else "VARCHAR").upper()
 
 
-def _dayfirst(con: duckdb.DuckDBPyConnection, table: str, col: str) -> bool:
-    """Day-first unless the values prove month-first (a second field above 12, none in the first)."""
+def _dayfirst(con: duckdb.DuckDBPyConnection, table: str, col: str, keep_heads: str | None = None) -> bool:
+    """Day-first unless the values prove month-first (a second field above 12, none in the first).
+    `keep_heads`: a TEMP table to keep the distinct heads in (column `head`), for `TimeParse.hours`."""
     # on the distinct first ten characters (the date part of dd-mm-yyyy...): the same answer as on every
     # value, as the pattern only looks at the start, for a fraction of the regular-expression work
     # (the first ten characters are grouped as they are and trimmed afterwards: trimming every value of
     # the column costs more than the rest together; a value with a few spaces before it still shows its
     # day and month, with a two-digit year)
+    heads = (f"SELECT DISTINCT trim(raw) AS head "
+             f"FROM (SELECT DISTINCT left(CAST({col} AS VARCHAR), 10) AS raw FROM {quote_ident(table)})")
+    if keep_heads:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(keep_heads)} AS {heads}")
+        heads = f"SELECT head FROM {quote_ident(keep_heads)}"
     row = con.execute(
         f"""
-        WITH heads AS (
-            SELECT DISTINCT trim(raw) AS head
-            FROM (SELECT DISTINCT left(CAST({col} AS VARCHAR), 10) AS raw FROM {quote_ident(table)})),
+        WITH heads AS ({heads}),
         parts AS (
             SELECT regexp_extract(head, '^(\\d{{1,2}})[-/.](\\d{{1,2}})[-/.]\\d{{2,4}}', ['a', 'b']) AS p
             FROM heads

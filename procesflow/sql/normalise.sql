@@ -3,10 +3,10 @@
 -- were resolved, and the timestamp parts of `procesflow.timeparse.TimeParse` (one per column).
 --
 -- Speed: a timestamp is parsed once per row (`fast`: the one strptime format most values have, the
--- generic parser only for the rest), and wall-clock time becomes UTC through a lookup per distinct
--- local hour: where the zone's UTC offset is the same from 3 hours before to 4 hours after the hour,
--- every time in it is `local - offset`; only hours near a DST change use pf_local_to_utc (whose
--- result it equals). `ts_near_dst` marks those rows for the DST counts of the import report.
+-- generic parser only for the rest), and wall-clock time becomes UTC through a lookup per local hour
+-- (pf_hours): where the zone's UTC offset is the same from 3 hours before to 4 hours after the hour,
+-- every time in it is `local - offset`; only hours near a DST change, and values in an hour pf_hours
+-- lacks, use pf_local_to_utc (whose result it equals). `ts_near_dst` marks those rows for the DST counts of the import report.
 -- Text roles are cleaned (trimmed, control characters removed, empty -> NULL) once per distinct value
 -- (pf_texts, built by the importer) and joined back only for the roles where cleaning changes some value;
 -- the other roles are read as they are (`nullif(<column>, '')`).
@@ -35,15 +35,9 @@ src AS (
         {{lifecycle}}                                    AS lifecycle{{carried}}
     FROM raw s{{text_joins}}
 ),
-hours AS (  -- from src, or from no rows when every timestamp is an instant by itself
-    SELECT DISTINCT hour FROM (  -- (src is then read once, not materialised for a second reader)
-        SELECT pf_hour(ts_local) AS hour FROM {{local_rows}}  -- hours since 1970 on the wall clock
-        UNION ALL
-        SELECT pf_hour(start_local) FROM {{local_rows}}
-    ) WHERE hour IS NOT NULL
-),
-zone AS (
-    SELECT hour, timezone({{tz}}, make_timestamp(CAST(hour * 3600000000 AS BIGINT))) AS i FROM hours
+zone AS (  -- pf_hours: the local hours (since 1970, wall clock) the values fall in, from the staged
+           -- columns before this query (TimeParse.hours), so that src is read once, not materialised
+    SELECT hour, timezone({{tz}}, make_timestamp(CAST(hour * 3600000000 AS BIGINT))) AS i FROM pf_hours
 ),
 offsets AS (  -- per local hour: the UTC offset, and whether it holds from 3 hours before to 4 after
     SELECT hour,
