@@ -24,6 +24,8 @@ from typing import Any
 
 RECORDS: list[dict[str, Any]] = []
 STEP = {"name": "setup"}
+#: --profile: statements whose text matches get DuckDB's JSON profile (operator timings) written here
+PROFILE: dict[str, Any] = {"pattern": None, "folder": None, "n": 0}
 
 
 def _rss_mb() -> tuple[float, float]:
@@ -86,11 +88,20 @@ class Traced:
         caller = _caller()
         _reset_peak()
         before, _ = _rss_mb()
+        text = query if isinstance(query, str) else str(query)
+        profiled = PROFILE["pattern"] is not None and PROFILE["pattern"].search(text)
+        if profiled:
+            PROFILE["n"] += 1
+            target = PROFILE["folder"] / f"profile-{PROFILE['n']:02d}.json"
+            self._inner.execute("PRAGMA enable_profiling = 'json'")
+            self._inner.execute(f"PRAGMA profiling_output = '{target}'")
         started, cpu = time.perf_counter(), time.process_time()
         result = getattr(self._inner, method)(query, *args, **kwargs)
         seconds = time.perf_counter() - started
+        if profiled:
+            self._inner.execute("PRAGMA disable_profiling")
+            print(f"profile of {_label(text)[:60]!r} ({seconds:.2f} s): {target}", file=sys.stderr)
         after, peak = _rss_mb()
-        text = query if isinstance(query, str) else str(query)
         RECORDS.append({"step": STEP["name"], "seconds": seconds, "cpu_s": time.process_time() - cpu,
                         "caller": caller, "sql": _label(text),
                         "rss_before_mb": round(before), "rss_after_mb": round(after), "peak_mb": round(peak)})
@@ -155,13 +166,37 @@ class TracedRelation:
         return getattr(self._inner, name)
 
 
+def print_profile(path: Path) -> None:
+    """DuckDB's JSON profile as an indented operator tree: seconds (summed over threads), rows."""
+    data = json.loads(path.read_text())
+    print(f"\n{path.name}: latency {data.get('latency', 0):.2f} s, CPU {data.get('cpu_time', 0):.2f} s")
+
+    def walk(node: dict[str, Any], depth: int) -> None:
+        info = node.get("extra_info", {})
+        what = info.get("Table") or info.get("CTE Name") or info.get("Join Type") or info.get("Aggregates") or ""
+        print(f"{'  ' * depth}{node.get('operator_type', node.get('operator_name', '?'))} "
+              f"{node.get('operator_timing', 0):.2f} s rows={node.get('operator_cardinality', 0)} {str(what)[:80]}")
+        for child in node.get("children", []):
+            walk(child, depth + 1)
+
+    for child in data.get("children", []):
+        walk(child, 1)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("source", type=Path)
     p.add_argument("--top", type=int, default=40)
     p.add_argument("--json", type=Path)
     p.add_argument("--import-only", action="store_true", help="trace only the import into a fresh store")
+    p.add_argument("--profile", metavar="REGEX",
+                   help="write DuckDB's JSON profile of every statement matching REGEX (to --profile-dir)")
+    p.add_argument("--profile-dir", type=Path, default=Path("."))
     args = p.parse_args(argv)
+    if args.profile:
+        import re
+
+        PROFILE.update(pattern=re.compile(args.profile), folder=args.profile_dir.resolve())
 
     import duckdb
 
@@ -227,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, (secs, n, pk) in sorted(by_caller.items(), key=lambda x: -x[1][0])[: args.top]:
         print(f"{secs:7.2f} s {n:4d} stmts  peak {pk:6d} MB  {name}")
     print(f"\nprocess peak RSS (since last reset) {peak:.0f} MB")
+    for n in range(1, PROFILE["n"] + 1):
+        print_profile(PROFILE["folder"] / f"profile-{n:02d}.json")
     if args.json:
         args.json.write_text(json.dumps({"timings": result.timings, "total": total, "records": RECORDS}, indent=1))
     return 0
