@@ -90,16 +90,15 @@ class Traced:
         before, _ = _rss_mb()
         text = query if isinstance(query, str) else str(query)
         profiled = PROFILE["pattern"] is not None and PROFILE["pattern"].search(text)
-        if profiled:
+        if profiled:  # run once more before, as EXPLAIN ANALYZE (the analysis may not write files itself)
             PROFILE["n"] += 1
             target = PROFILE["folder"] / f"profile-{PROFILE['n']:02d}.json"
-            self._inner.execute("PRAGMA enable_profiling = 'json'")
-            self._inner.execute(f"PRAGMA profiling_output = '{target}'")
+            plan = self._inner.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {text}", *args, **kwargs).fetchall()
+            target.write_text(plan[0][-1])
         started, cpu = time.perf_counter(), time.process_time()
         result = getattr(self._inner, method)(query, *args, **kwargs)
         seconds = time.perf_counter() - started
         if profiled:
-            self._inner.execute("PRAGMA disable_profiling")
             print(f"profile of {_label(text)[:60]!r} ({seconds:.2f} s): {target}", file=sys.stderr)
         after, peak = _rss_mb()
         RECORDS.append({"step": STEP["name"], "seconds": seconds, "cpu_s": time.process_time() - cpu,
@@ -169,6 +168,7 @@ class TracedRelation:
 def print_profile(path: Path) -> None:
     """DuckDB's JSON profile as an indented operator tree: seconds (summed over threads), rows."""
     data = json.loads(path.read_text())
+    data = data[0] if isinstance(data, list) else data
     print(f"\n{path.name}: latency {data.get('latency', 0):.2f} s, CPU {data.get('cpu_time', 0):.2f} s")
 
     def walk(node: dict[str, Any], depth: int) -> None:
@@ -190,7 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", type=Path)
     p.add_argument("--import-only", action="store_true", help="trace only the import into a fresh store")
     p.add_argument("--profile", metavar="REGEX",
-                   help="write DuckDB's JSON profile of every statement matching REGEX (to --profile-dir)")
+                   help="write DuckDB's JSON profile of every statement matching REGEX (to --profile-dir; "
+                        "such a statement runs twice, first as EXPLAIN ANALYZE)")
     p.add_argument("--profile-dir", type=Path, default=Path("."))
     args = p.parse_args(argv)
     if args.profile:
