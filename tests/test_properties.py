@@ -180,6 +180,7 @@ FORMATS = {  # strftime format -> how the value is read (offset formats are inst
     "%d/%m/%Y %H:%M": "local",
     "%Y/%m/%d %H:%M:%S": "local",
     "%d.%m.%Y %H:%M": "local",
+    "%-d-%-m-%Y %-H:%M": "local",  # no leading zeros: "4-3-2024 9:15" names no day in its first ten characters
     "%Y-%m-%dT%H:%M:%S%z": "offset",
     "%Y-%m-%d %H:%M:%S.%f%z": "offset",
 }
@@ -243,6 +244,25 @@ def import_path_instants(texts: list[str], tz: str) -> list:
     con.execute(_normalise_sql(con, RoleResolution(roles, dict.fromkeys(roles, "flag")), plan, None, tz,
                                carried={}, import_id=1))
     return [r[0] for r in con.execute("SELECT ts FROM pf_norm ORDER BY source_row").fetchall()]
+
+
+def test_values_in_hours_the_lookup_lacks_are_converted_one_by_one():
+    """normalise.sql converts wall-clock time per local hour of pf_hours (TimeParse.hours: the days the
+    values' first ten characters name); a value in another hour takes the time-zone function itself
+    and gets the same instant — also in a DST gap or overlap."""
+    texts = ["4-3-2024 9:15", "31-3-2024 2:30", "27-10-2024 2:30", "3-11-2024 23:59", "31-12-2024 23:59"]
+    con = duckdb.connect()
+    timeparse.install_macros(con)
+    con.execute("CREATE TABLE pf_staging (v VARCHAR)")
+    con.executemany("INSERT INTO pf_staging VALUES (?)", [[t] for t in texts])
+    plan = timeparse.plan(con, "pf_staging", "v", "Europe/Amsterdam", fast_column="pf_ts_fast")
+    hours = {h for (h,) in con.execute(plan.hours).fetchall()}
+    march_4 = int(datetime(2024, 3, 4, 9).replace(tzinfo=UTC).timestamp()) // 3600
+    assert march_4 not in hours and march_4 + 24 * 27 in hours  # 4 March is missing, 31 March is there
+    moments = [datetime(2024, 3, 4, 9, 15), datetime(2024, 3, 31, 2, 30), datetime(2024, 10, 27, 2, 30),
+               datetime(2024, 11, 3, 23, 59), datetime(2024, 12, 31, 23, 59)]
+    assert import_path_instants(texts, "Europe/Amsterdam") == [
+        expected_instant(m, "%d-%m-%Y %H:%M", "Europe/Amsterdam") for m in moments]
 
 
 def _near_transition(moment: datetime, tz: str) -> datetime:
