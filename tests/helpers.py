@@ -19,8 +19,14 @@ def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
 
 
 def snapshot(db: Path) -> dict[str, list[tuple]]:
-    """Everything the store holds, order-independent: equal snapshots = unchanged store."""
-    return {t: sorted(query(db, f"SELECT * FROM {t}"), key=repr) for t in ("events", "cases", "imports", "rejects")}
+    """Everything the store holds, order-independent: equal snapshots = unchanged store — its rows and
+    its catalog (the log tables and their ENUM types: an import that fails must not leave one behind)."""
+    out = {t: sorted(query(db, f"SELECT * FROM {t}"), key=repr) for t in ("events", "cases", "imports", "rejects")}
+    out["catalog"] = sorted(
+        query(db, "SELECT 'table', table_name FROM duckdb_tables() WHERE NOT temporary "
+                  "UNION ALL SELECT 'type', type_name FROM duckdb_types() "
+                  "WHERE NOT internal AND database_name NOT IN ('temp', 'system')"))
+    return out
 
 
 def events(db: Path, log: str | None = None) -> list[dict]:
