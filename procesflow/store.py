@@ -98,6 +98,11 @@ class Store:
                 f"{self.path}: no procesflow store here; import a log first "
                 f"(procesflow import FILE --db {self.path})"
             )
+        if not read_only:
+            try:  # like --out: a store in a folder that does not exist yet is made there
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"{self.path}: cannot create the folder of the store ({exc.strerror})") from None
         config: dict[str, Any] = {"enable_external_access": False} if read_only else {}
         config["memory_limit"] = memory_limit()
         self._memory_mb = default_memory_mb(0)

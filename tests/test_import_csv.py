@@ -51,6 +51,18 @@ def test_dutch_cp1252_export_is_detected_and_read(tmp_path, cli_run, db):
     assert [r["seq"] for r in rows] == [1, 2, 3, 4]
 
 
+def test_a_store_in_a_folder_that_does_not_exist_yet_is_made_there(tmp_path, cli_run):
+    src = write(tmp_path / "a.csv", "case_id,activity,timestamp\nA,x,2024-01-02T10:00:00Z\n")
+    store = tmp_path / "new" / "deeper" / "s.duckdb"
+    result = cli_run("import", src, "--db", store)
+    assert result.exit_code == 0, result.output
+    assert [r["activity"] for r in events(store)] == ["x"]
+    (tmp_path / "file").write_text("not a folder")
+    result = cli_run("import", src, "--db", tmp_path / "file" / "s.duckdb")
+    assert result.exit_code != 0 and "cannot create the folder of the store" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_utf8_bom_and_comma(tmp_path, cli_run, db):
     text = "\ufeffcase_id,activity,timestamp\nA,x,2024-01-02T10:00:00Z\nA,y,2024-01-02T11:00:00+01:00\n"
     src = write(tmp_path / "bom.csv", text)

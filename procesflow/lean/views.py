@@ -64,13 +64,18 @@ def build_rule_views(log: EventLog, options: AnalysisOptions, needs: set[str]) -
 
 def _register_metric_tables(log: EventLog) -> None:
     """Views that come from the metrics modules, so rules and metrics share one definition:
-    `rework_occurrences` (every extra execution with its rework path and loop key) and
+    `rework_occurrences` (every extra execution with its rework path and loop key), `rework_path_keys`
+    (the distinct paths) and
     `ping_pong_cases` (per case and department pair X, Y: X -> Y -> X occurrences and seconds)."""
     from ..metrics.handoffs import _occurrences
     from ..metrics.rework import ensure_rework_occurrences
 
     ensure_rework_occurrences(log)
-    log.con.execute("CREATE OR REPLACE TEMP VIEW rework_occurrences AS SELECT * FROM pf_rework_occurrences")
+    # the path lists live once per distinct path (rework_path_keys); the view joins them back, and a
+    # query that groups on path_id and joins rework_path_keys afterwards never copies them per row
+    log.con.execute("CREATE OR REPLACE TEMP VIEW rework_path_keys AS SELECT * FROM pf_rework_path_keys")
+    log.con.execute("CREATE OR REPLACE TEMP VIEW rework_occurrences AS "
+                    "SELECT o.*, k.path, k.loop FROM pf_rework_occurrences o JOIN pf_rework_path_keys k USING (path_id)")
     # built where the events are (one row per case and pair: never through Python, so on Spark
     # per-case data stays on the cluster)
     log.con.execute("CREATE OR REPLACE TEMP TABLE ping_pong_cases AS\n"

@@ -4,13 +4,18 @@
 -- Per (activity, path): occurrences, cases, and the time from the completion of the previous
 -- execution to the completion of this one (total and median); most frequent first, $top rows.
 -- Reads pf_rework_occurrences (rework_occurrences.sql), one row per extra execution.
-SELECT activity,
-       path,
-       count(*)                  AS occurrences,
-       count(DISTINCT case_key)  AS cases,
-       sum(seconds)              AS total_s,
-       median(seconds)           AS median_s
-FROM pf_rework_occurrences
-GROUP BY activity, path
-ORDER BY occurrences DESC, cases DESC, activity, array_to_string(path, chr(31))
+-- Grouped on the path's number (pf_rework_path_keys), the list joined to the few groups.
+WITH g AS (
+    SELECT activity,
+           path_id,
+           count(*)                  AS occurrences,
+           count(DISTINCT case_key)  AS cases,
+           sum(seconds)              AS total_s,
+           median(seconds)           AS median_s
+    FROM pf_rework_occurrences
+    GROUP BY activity, path_id
+)
+SELECT g.activity, k.path, g.occurrences, g.cases, g.total_s, g.median_s
+FROM g JOIN pf_rework_path_keys k USING (path_id)
+ORDER BY g.occurrences DESC, g.cases DESC, g.activity, array_to_string(k.path, chr(31))
 LIMIT $top;
