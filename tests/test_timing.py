@@ -102,6 +102,22 @@ def test_transition_waits_by_hand(tiny_log):
     assert [a["activity"] for a in section["activities"]] == ["B", "D", "C"]
 
 
+def test_a_first_event_has_no_wait_not_a_wait_of_zero(tiny_log):
+    """B starts case 2 and follows A in cases 1 and 3: its waits are 2 h and 4 h, not 0, 2 and 4."""
+    from procesflow.lean.views import build_rule_views
+    from procesflow.options import AnalysisOptions
+
+    log = tiny_log([("1", "A", "2024-01-01 10:00"), ("1", "B", "2024-01-01 12:00"),
+                    ("2", "B", "2024-01-02 10:00"), ("2", "C", "2024-01-02 11:00"),
+                    ("3", "A", "2024-01-03 10:00"), ("3", "B", "2024-01-03 14:00")])
+    build_rule_views(log, AnalysisOptions(), set())
+    waits = dict(log.con.execute("SELECT CAST(activity AS VARCHAR), median_wait_s FROM activity_stats").fetchall())
+    assert waits == {"A": None, "B": 3 * H, "C": 1 * H}
+    assert waiting_by_activity(log).set_index("activity").loc["B", "median_s"] == 3 * H
+    first = log.con.execute("SELECT count(*), count(wait_s) FROM ev WHERE pos = 1").fetchone()
+    assert first == (3, 0)
+
+
 def test_waits_processing_and_flow_efficiency_with_start_times(tiny_log):
     log = tiny_log(STARTS, columns=START_COLUMNS)
     waits = event_waits(log)

@@ -74,8 +74,8 @@ def _register_metric_tables(log: EventLog) -> None:
     # the path lists live once per distinct path (rework_path_keys); the view joins them back, and a
     # query that groups on path_id and joins rework_path_keys afterwards never copies them per row
     log.con.execute("CREATE OR REPLACE TEMP VIEW rework_path_keys AS SELECT * FROM pf_rework_path_keys")
-    log.con.execute("CREATE OR REPLACE TEMP VIEW rework_occurrences AS "
-                    "SELECT o.*, k.path, k.loop FROM pf_rework_occurrences o JOIN pf_rework_path_keys k USING (path_id)")
+    log.con.execute("CREATE OR REPLACE TEMP VIEW rework_occurrences AS SELECT o.*, k.path, k.loop "
+                    "FROM pf_rework_occurrences o JOIN pf_rework_path_keys k USING (path_id)")
     # built where the events are (one row per case and pair: never through Python, so on Spark
     # per-case data stays on the cluster)
     log.con.execute("CREATE OR REPLACE TEMP TABLE ping_pong_cases AS\n"
