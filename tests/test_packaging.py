@@ -44,7 +44,7 @@ def test_wheel_installs_and_imports_in_a_clean_venv(wheel: Path, tmp_path: Path)
     env_dir = tmp_path / "clean"
     venv.create(env_dir, with_pip=True)
     pip = env_dir / "bin" / "pip"
-    subprocess.run([str(pip), "install", "--quiet", "--disable-pip-version-check", str(wheel)],
+    subprocess.run([str(pip), "install", "--quiet", "--disable-pip-version-check", "--no-compile", str(wheel)],
                    check=True, capture_output=True, text=True)
     exe = env_dir / "bin" / "procesflow"
     help_text = subprocess.run([str(exe), "--help"], check=True, capture_output=True, text=True)

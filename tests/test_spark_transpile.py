@@ -171,3 +171,66 @@ def test_engine_flags_that_do_not_fit_are_one_line_errors(cli_run, tmp_path):
         "error: --db is for the DuckDB engine; with --engine spark the events are read in place")
     result = cli_run("discover", tmp_path / "x.csv", "--spark-master", "local[2]", with_db=False)
     assert result.output.strip() == "error: --spark-master and spark: tables need --engine spark"
+
+
+class _Frame:
+    def __init__(self, spark, sql):
+        self.spark, self.sql = spark, sql
+
+    def localCheckpoint(self, eager):  # noqa: N802 - Spark's name
+        return self
+
+    def createOrReplaceTempView(self, name):  # noqa: N802
+        self.spark.views[name] = self.sql
+
+    def toArrow(self):  # noqa: N802
+        import pyarrow as pa
+
+        self.spark.views_at_collect = dict(self.spark.views)
+        return pa.table({"a": [1]})
+
+
+class _Spark:
+    """Records what the connection asks Spark for (no JVM)."""
+
+    def __init__(self):
+        self.queries, self.views, self.views_at_collect = [], {}, {}
+        self.catalog = self
+
+    def sql(self, text):
+        self.queries.append(text)
+        return _Frame(self, text)
+
+    def dropTempView(self, name):  # noqa: N802
+        del self.views[name]
+
+
+def test_a_cte_read_twice_is_computed_once_on_spark():
+    """Spark inlines a CTE at each reference: one read by two others is made a temp view first (with
+    the CTEs before it), read by its old name, and dropped once the result is in."""
+    from procesflow.spark.connection import SparkConnection
+
+    spark = _Spark()
+    con = SparkConnection(spark)
+    con.execute("WITH base AS (SELECT a FROM events), once AS (SELECT a FROM base WHERE a > 0), "
+                "h AS (SELECT a FROM once), w AS (SELECT a FROM h), d AS (SELECT a FROM h) "
+                "SELECT * FROM w JOIN d USING (a)")
+    assert con.fetchall() == [(1,)]
+    *made, final = spark.queries
+    assert made == [q for q in made if q.startswith("WITH base AS")] and len(made) == 1
+    assert "FROM once" in made[0] and "FROM events" in made[0]  # h with the CTEs it reads
+    assert final.count("pf_cte_0_h AS h") == 2 and "h AS (" not in final
+    assert "w AS (SELECT a FROM pf_cte_0_h AS h)" in final  # the CTEs read once stay inline
+    assert set(spark.views_at_collect) == {"pf_cte_0_h"} and spark.views == {}  # dropped after
+
+
+def test_a_cte_named_like_the_table_it_reads_keeps_reading_the_table():
+    from procesflow.spark.connection import SparkConnection
+
+    spark = _Spark()
+    SparkConnection(spark).execute(
+        "WITH events AS (SELECT * FROM events WHERE a > 0) SELECT * FROM events x JOIN events y USING (a)")
+    made, final = spark.queries
+    assert made.endswith("FROM events WHERE a > 0")  # the table, not the view
+    assert "pf_cte_0_events AS x" in final and "pf_cte_0_events AS y" in final
+    assert spark.views == {}
