@@ -17,6 +17,12 @@ import pytest
 
 pyspark = pytest.importorskip("pyspark") if not os.environ.get("CI") else __import__("pyspark")
 
+# The JVMs of these tests (the local session, the Spark Connect server) run about a hundred short
+# queries per analysis over logs of a few thousand events: the optimising JIT compiler (C2) costs more
+# CPU than it ever gains back, and the suite runs beside the rest of `make test` on 2 cores. C1 alone
+# halves the JVM's CPU time; it does not change a result.
+os.environ.setdefault("JDK_JAVA_OPTIONS", "-XX:TieredStopAtLevel=1")
+
 from procesflow.discover import discover  # noqa: E402
 from procesflow.importer import ImportRequest  # noqa: E402
 from procesflow.roles import Mapping  # noqa: E402
@@ -54,6 +60,10 @@ def spark():
     # (the results do not depend on either)
     session.conf.set("spark.sql.shuffle.partitions", "1")
     session.conf.set("spark.sql.adaptive.enabled", "false")
+    # and expressions evaluated without generated code (no Java compiled per query); the Spark Connect
+    # test's server keeps Spark's default, so the generated-code path is compared with DuckDB too
+    session.conf.set("spark.sql.codegen.wholeStage", "false")
+    session.conf.set("spark.sql.codegen.factoryMode", "NO_CODEGEN")
     yield session
 
 
