@@ -30,8 +30,8 @@ lint: $(STAMP)
 test: $(STAMP)
 	./scripts/system-deps.sh test
 	$(BIN)/ruff check .
-	# the Spark tests wait on the JVM most of the time: they run beside the rest (2 cores), their
-	# output follows; either failing fails the target
+	# the Spark tests run beside the rest (2 cores: their JVM takes one to one and a half of them, the
+	# main suite one); their output follows; either failing fails the target
 	sparktmp=$$(mktemp -d); $(BIN)/pytest -q -p no:cacheprovider --basetemp=$$sparktmp tests/test_spark_parity.py > .spark-tests.log 2>&1 & spark=$$!; \
 	$(BIN)/pytest -q --ignore=tests/test_spark_parity.py; main=$$?; \
 	wait $$spark; sparkrc=$$?; echo '--- Spark tests (tests/test_spark_parity.py):'; cat .spark-tests.log; \
