@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
+import matplotlib.collections
+import matplotlib.patches
 from matplotlib.colors import LinearSegmentedColormap, PowerNorm
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
@@ -260,6 +262,7 @@ def handoff_chart(folder: Path, matrix: Sequence[dict[str, Any]], lang: str = "e
     height = max(5.5, 2.3 + n * cell + 1.3)
     fig, ax = _figure(width, height)
     norm = PowerNorm(gamma=0.5, vmin=0, vmax=hand_max)
+    cells, faces = [], []
     for i in range(n):
         for j in range(n):
             value = grid[i][j]
@@ -270,12 +273,15 @@ def handoff_chart(folder: Path, matrix: Sequence[dict[str, Any]], lang: str = "e
                 text_colour = "white" if norm(value) > 0.55 else INK
             else:
                 face, text_colour = "white", None
-            ax.add_patch(matplotlib.patches.Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=face, edgecolor="white",
-                                                      linewidth=1.5))
+            cells.append(matplotlib.patches.Rectangle((j - 0.5, i - 0.5), 1, 1))
+            faces.append(face)
             if value and text_colour:
                 size = 10.5 if n <= 8 else 9 if n <= 12 else 7.5
                 ax.text(j, i, fmt_count(value, lang), ha="center", va="center", fontsize=size, color=text_colour,
                         fontstyle="italic" if i == j else "normal")
+    # one collection, not a patch per cell: 47 people (2,209 cells) took 7.7 s as patches
+    ax.add_collection(matplotlib.collections.PatchCollection(cells, facecolors=faces, edgecolors="white",
+                                                             linewidths=1.5, zorder=1))
     ax.set_xlim(-0.5, n - 0.5)
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_aspect("equal")
