@@ -234,3 +234,15 @@ def test_a_cte_named_like_the_table_it_reads_keeps_reading_the_table():
     assert made.endswith("FROM events WHERE a > 0")  # the table, not the view
     assert "pf_cte_0_events AS x" in final and "pf_cte_0_events AS y" in final
     assert spark.views == {}
+
+
+def test_a_shared_cte_keeps_its_own_with():
+    from procesflow.spark.connection import SparkConnection
+
+    spark = _Spark()
+    SparkConnection(spark).execute(
+        "WITH a AS (SELECT 1 AS x), h AS (WITH inner_t AS (SELECT x FROM a) SELECT x FROM inner_t) "
+        "SELECT * FROM h p JOIN h q USING (x)")
+    made, final = spark.queries
+    assert made.startswith("WITH a AS (SELECT 1 AS x), inner_t AS (SELECT x FROM a)") and made.endswith("FROM inner_t")
+    assert "pf_cte_0_h AS p" in final and "pf_cte_0_h AS q" in final

@@ -195,8 +195,10 @@ class SparkConnection:
                 continue
             view = f"pf_cte_{len(made)}_{cte.alias_or_name}"
             body = cte.this.copy()
-            if kept:  # the CTEs before it, which it may read (Spark ignores the ones it does not)
-                body.set("with_", exp.With(expressions=[k.copy() for k in kept]))
+            if kept:  # the CTEs before it, which it may read (Spark ignores the ones it does not),
+                # ahead of the body's own WITH if it has one
+                own = body.args.get("with_")
+                body.set("with_", exp.With(expressions=[k.copy() for k in kept] + (own.expressions if own else [])))
             try:
                 self._spark_sql(body.sql(dialect=WRITE)).localCheckpoint(eager=True).createOrReplaceTempView(view)
             except BaseException:
