@@ -50,6 +50,25 @@ FAST_FORMATS = (
 )
 FAST_SAMPLE_ROWS = 5_000
 
+#: characters that may close a value and its format for `strptime_sql` (the first one the format lacks)
+END_MARKS = "|#~^"
+
+
+def strptime_sql(value: str, fmt: str) -> str:
+    """`try_strptime(value, fmt)` that cannot read past the end of the value.
+
+    DuckDB 1.5.5's strptime compares a format's literal characters without checking the value's length:
+    a value that stops where the format goes on (`2024-03-31 02:00` read with `%Y-%m-%d %H:%M:%S`) is
+    read one byte beyond its end, which crashes the process when that byte is on an unmapped page
+    (seen in the test suite: a segmentation fault in `StrpTimeFormat::Parse`). With a character the
+    format does not contain after both, every comparison stops at that character, which only the
+    format's own last literal can match. (A value with trailing spaces no longer matches; the callers
+    trim, or let such a value take the generic parser, which trims.)"""
+    end = next((c for c in END_MARKS if c not in fmt), None)
+    if end is None:
+        raise InputError(f"--timestamp-format {fmt!r} uses all of {END_MARKS}; leave one of them out")
+    return f"try_strptime({value} || {quote_literal(end)}, {quote_literal(fmt + end)})"
+
 
 def check_tz(tz: str) -> str:
     """The zone name if both Python and DuckDB know it; an InputError naming --tz otherwise."""
@@ -112,7 +131,7 @@ def plan(
     if fmt is not None:
         # the value as it is (a value with spaces around it fails here and takes the generic path):
         # only the values the fast format misses are trimmed, tested for an offset and parsed
-        fast = f"try_strptime({text}, {quote_literal(fmt)})"
+        fast = strptime_sql(text, fmt)
         # (CASE, not OR / coalesce: DuckDB would compute the generic parts' common terms, such as
         # trim(value), for every row before the OR; a CASE branch runs only for the rows it takes)
         f = quote_ident(fast_column)
@@ -161,13 +180,12 @@ def _explicit(text: str, fmt: str, tzl: str, tz: str, present: str, table: str) 
             f"--timestamp-format {fmt!r} has no % codes; write it like %d-%m-%Y %H:%M "
             "(strftime codes)"
         )
-    fmtl = quote_literal(fmt)
     date_only = _date_only(fmt)
     if "%z" in fmt or "%Z" in fmt:
-        instant = f"CAST(try_strptime(trim({text}), {fmtl}) AS TIMESTAMPTZ)"
+        instant = f"CAST({strptime_sql(f'trim({text})', fmt)} AS TIMESTAMPTZ)"
         return TimeParse(instant, date_only, "CAST(NULL AS TIMESTAMP)", f"format {fmt}",
                          present=present, direct=instant)
-    local = f"CAST(try_strptime(trim({text}), {fmtl}) AS TIMESTAMP)"
+    local = f"CAST({strptime_sql(f'trim({text})', fmt)} AS TIMESTAMP)"
     return TimeParse(f"pf_local_to_utc({local}, {tzl})", date_only, local, f"format {fmt} in {tz}",
                      present=present, hours=_hours_of(local, table))
 
@@ -175,10 +193,11 @@ def _explicit(text: str, fmt: str, tzl: str, tz: str, present: str, table: str) 
 def _fast_format(con: duckdb.DuckDBPyConnection, table: str, text: str, flag: str) -> str | None:
     """The first of FAST_FORMATS that reads the first non-blank values exactly as the generic parser does.
 
-    (The first rows, not a random sample: DuckDB 1.5's sampling has corrupted memory in the test suite,
-    duckdb/duckdb#16258. Which values are looked at only decides speed, never a result.)"""
+    (The first rows, not a random sample: a crash in the test suite was first blamed on DuckDB 1.5's
+    sampling, duckdb/duckdb#16258, before strptime's overread was found, see `strptime_sql`. Which
+    values are looked at only decides speed, never a result.)"""
     checks = ", ".join(
-        f"bool_and(try_strptime(v, {quote_literal(f)}) IS NOT NULL AND try_strptime(v, {quote_literal(f)}) = g)"
+        f"bool_and({strptime_sql('v', f)} IS NOT NULL AND {strptime_sql('v', f)} = g)"
         for f in FAST_FORMATS)
     row = con.execute(
         f"""

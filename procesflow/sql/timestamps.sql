@@ -23,26 +23,28 @@ CREATE OR REPLACE TEMP MACRO pf_is_date_only(v) AS
 -- The date part is normalised to dashes and the date/time separator to a space first (bound once
 -- through a one-element list, not a subquery: a subquery is joined for every row, even those a
 -- CASE or coalesce around the call does not need).
+-- Every strptime value and format ends in '|' (timeparse.strptime_sql says why: DuckDB 1.5.5's
+-- strptime reads one byte past the end of a value that stops where the format goes on).
 CREATE OR REPLACE TEMP MACRO pf_parse_local(v, dayfirst) AS (
     list_transform([regexp_replace(
                         regexp_replace(trim(v), '^(\d{1,4})[/.](\d{1,2})[/.](\d{1,4})', '\1-\2-\3'),
                         '^(\S+)[T ]+', '\1 ')], s -> CASE
         WHEN regexp_full_match(s, '\d{4}-\d{1,2}-\d{1,2}( \d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?)?')
-            THEN try_strptime(replace(s, ',', '.'), ['%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%d %H:%M:%S',
-                                                     '%Y-%m-%d %H:%M', '%Y-%m-%d'])
+            THEN try_strptime(replace(s, ',', '.') || '|',
+                              ['%Y-%m-%d %H:%M:%S.%f|', '%Y-%m-%d %H:%M:%S|', '%Y-%m-%d %H:%M|', '%Y-%m-%d|'])
         WHEN regexp_full_match(s, '\d{1,2}-\d{1,2}-\d{4}( \d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?)?')
             THEN CASE WHEN dayfirst
-                 THEN try_strptime(replace(s, ',', '.'), ['%d-%m-%Y %H:%M:%S.%f', '%d-%m-%Y %H:%M:%S',
-                                                          '%d-%m-%Y %H:%M', '%d-%m-%Y'])
-                 ELSE try_strptime(replace(s, ',', '.'), ['%m-%d-%Y %H:%M:%S.%f', '%m-%d-%Y %H:%M:%S',
-                                                          '%m-%d-%Y %H:%M', '%m-%d-%Y'])
+                 THEN try_strptime(replace(s, ',', '.') || '|',
+                                   ['%d-%m-%Y %H:%M:%S.%f|', '%d-%m-%Y %H:%M:%S|', '%d-%m-%Y %H:%M|', '%d-%m-%Y|'])
+                 ELSE try_strptime(replace(s, ',', '.') || '|',
+                                   ['%m-%d-%Y %H:%M:%S.%f|', '%m-%d-%Y %H:%M:%S|', '%m-%d-%Y %H:%M|', '%m-%d-%Y|'])
                  END
         WHEN regexp_full_match(s, '\d{1,2}-\d{1,2}-\d{2}( \d{1,2}:\d{2}(:\d{2})?)?')
             THEN CASE WHEN dayfirst
-                 THEN try_strptime(s, ['%d-%m-%y %H:%M:%S', '%d-%m-%y %H:%M', '%d-%m-%y'])
-                 ELSE try_strptime(s, ['%m-%d-%y %H:%M:%S', '%m-%d-%y %H:%M', '%m-%d-%y'])
+                 THEN try_strptime(s || '|', ['%d-%m-%y %H:%M:%S|', '%d-%m-%y %H:%M|', '%d-%m-%y|'])
+                 ELSE try_strptime(s || '|', ['%m-%d-%y %H:%M:%S|', '%m-%d-%y %H:%M|', '%m-%d-%y|'])
                  END
-        WHEN regexp_full_match(s, '\d{8}') THEN try_strptime(s, '%Y%m%d')
+        WHEN regexp_full_match(s, '\d{8}') THEN try_strptime(s || '|', '%Y%m%d|')
         WHEN regexp_full_match(s, '\d{5}([.,]\d+)?')
              AND TRY_CAST(replace(s, ',', '.') AS DOUBLE) BETWEEN 20000 AND 80000
             THEN TIMESTAMP '1899-12-30'
