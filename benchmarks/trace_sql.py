@@ -198,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         import re
 
         PROFILE.update(pattern=re.compile(args.profile), folder=args.profile_dir.resolve())
+        args.profile_dir.mkdir(parents=True, exist_ok=True)
 
     import duckdb
 

@@ -3,6 +3,8 @@ numbers that agree with an independent pandas computation, and the clean process
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -14,6 +16,8 @@ from procesflow.sample import PLANTED
 from procesflow.store import Store
 
 from .conftest import SAMPLE_LOGS
+
+README = SAMPLE_LOGS.parent / "README.md"
 
 TERM = AnalysisOptions(deadline="8w", deadline_start="Aanvraag ontvangen", deadline_end="Besluit verzenden",
                        suspend_start="Opschorting gestart", suspend_end="Opschorting beëindigd")
@@ -104,6 +108,16 @@ def test_late_knockout_deadline_and_others(asis):
     assert red.elements["activities"] == [PLANTED["redundant-activity"]["activity"]]
 
 
+def test_failure_demand_typical_wait_is_the_median_gap_between_case_steps(asis, frame):
+    """The rule's yardstick, independently: a case's steps are its first event and every event that
+    is no contact (no channel); the gaps between consecutive steps span the contacts between them."""
+    (fd,) = by_rule(asis, "failure-demand")
+    pos = frame.groupby("zaaknummer").cumcount()
+    steps = frame[(pos == 0) | frame["kanaal"].isna()]
+    gaps = steps.groupby("zaaknummer")["tijdstip"].diff().dt.total_seconds().dropna()
+    assert fd.evidence["typical_wait_days"] == pytest.approx(gaps[gaps > 0].median() / 86400)
+
+
 def test_findings_are_ranked_by_expected_gain(asis):
     gains = [f.expected_gain["days_equivalent"] for f in asis.findings]
     assert gains == sorted(gains, reverse=True)
@@ -118,5 +132,25 @@ def test_clean_process_gives_no_false_alarms(tmp_path_factory):
         quiet = {"defects", "transport", "overprocessing"}
         assert [f.rule for f in run.findings if f.waste in quiet] == []
         assert run.findings == []
+    finally:
+        log.store.close()
+
+
+def test_the_readme_lists_every_column_of_every_rule_view(tmp_path_factory):
+    """Rule authors write SQL against the README's "Rule views" table: it names each view's columns
+    exactly (notes in parentheses aside; a table ending in an ellipsis names some of them)."""
+    run, log = _run(tmp_path_factory, "vergunningen.csv")  # with a term: deadline_cases exists too
+    try:
+        text = README.read_text(encoding="utf-8").split("**Rule views**", 1)[1].split("\n\n", 2)[1]
+        rows = [line.split(" | ") for line in text.splitlines() if line.startswith("| `")]
+        assert len(rows) >= 13
+        for view_cell, _, columns_cell in rows:
+            view = view_cell.strip("| `")
+            listed = re.findall(r"`(\w+)`", re.sub(r"\([^)]*\)", "", columns_cell))
+            actual = [r[0] for r in log.con.execute(f"DESCRIBE {view}").fetchall()]
+            if columns_cell.rstrip(" |").endswith("…"):
+                assert set(listed) <= set(actual), view
+            else:  # (in an order that reads well, not necessarily the view's)
+                assert sorted(listed) == sorted(actual), (view, set(listed) ^ set(actual))
     finally:
         log.store.close()

@@ -2,7 +2,7 @@
 -- read-only connection, from the shared step, case, variant and activity tables (steps.sql,
 -- activities.sql, dfg.sql) and the department hand-off chain (handoffs_steps.sql). Documented in
 -- the README ("Rule views"). Order within a case is always (ts, seq). Durations are in seconds.
--- A case is `case_key` (a number, in case id order; case_stats and case_ids have its id); the text
+-- A case is `case_key` (a number, in case id order; case_stats has its id); the text
 -- columns (activity, resource, ...) are dictionary codes that read and compare as text.
 -- (Window names must differ between statements: DuckDB parses the file as one script.)
 
@@ -17,10 +17,13 @@ SELECT
     case_key, activity, ts, start_ts, resource, department, channel, seq, ts_precision,
     local_ts,                                                      -- wall clock, log's zone
     pos, n, prev_activity, prev_ts, prev_department, prev_resource,
-    next_activity, next_ts, next_department,
+    next_activity, next_ts, next_department, next_channel,
     wait_s,                                                        -- pf_wait_s, macros.sql
     (epoch_us(ts) - epoch_us(start_ts)) / 1e6                      AS processing_s,
-    channel IS NOT NULL OR activity IN (SELECT activity FROM pf_contact_activities) AS is_contact
+    channel IS NOT NULL OR activity IN (SELECT activity FROM pf_contact_activities) AS is_contact,
+    next_activity IS NOT NULL
+        AND (next_channel IS NOT NULL OR next_activity IN (SELECT activity FROM pf_contact_activities))
+                                                                   AS next_is_contact
 FROM pf_steps;
 
 -- handoff_steps: one row per pair of consecutive events of the department chain (events with a

@@ -38,6 +38,7 @@ SELECT
     lead(activity) OVER w                       AS next_activity,
     lead(ts) OVER w                             AS next_ts,
     lead(department) OVER w                     AS next_department,
+    lead(channel) OVER w                        AS next_channel,
     lead(activity, 2) OVER w                    AS next2_activity,
     pf_wait_s(lag(ts) OVER w, start_ts, ts)     AS wait_s     -- macros.sql
 FROM e
