@@ -114,7 +114,7 @@ def plan(
     text = f"CAST({col} AS VARCHAR)"
     present = f"nullif(trim({text}), '') IS NOT NULL"
     if explicit_format is not None:
-        return _explicit(text, explicit_format, tzl, tz, present, table)
+        return _explicit(con, text, explicit_format, tzl, tz, present, table)
     # numbers (Excel serial dates, epoch seconds) are recognised by the text macros as well
     heads = f"{fast_column}_heads" if fast_column else None
     dayfirst = _dayfirst(con, table, col, heads)
@@ -174,12 +174,19 @@ def _date_only(fmt: str) -> str:
     return "false" if any(c in fmt for c in ("%H", "%I", "%M", "%S", "%f", "%z")) else "true"
 
 
-def _explicit(text: str, fmt: str, tzl: str, tz: str, present: str, table: str) -> TimeParse:
+def _explicit(con: duckdb.DuckDBPyConnection, text: str, fmt: str, tzl: str, tz: str, present: str,
+              table: str) -> TimeParse:
     if "%" not in fmt:
         raise InputError(
             f"--timestamp-format {fmt!r} has no % codes; write it like %d-%m-%Y %H:%M "
             "(strftime codes)"
         )
+    try:  # the format as the user wrote it (DuckDB's message would show it with strptime_sql's end mark)
+        con.execute(f"SELECT try_strptime('', {quote_literal(fmt)})")
+    except duckdb.Error as exc:
+        reason = str(exc).splitlines()[0].split(f"{fmt}: ", 1)[-1]  # after "Failed to parse format specifier …: "
+        raise InputError(f"--timestamp-format {fmt!r} is not a strptime format ({reason}); "
+                         "write it like %d-%m-%Y %H:%M (strftime codes)") from None
     date_only = _date_only(fmt)
     if "%z" in fmt or "%Z" in fmt:
         instant = f"CAST({strptime_sql(f'trim({text})', fmt)} AS TIMESTAMPTZ)"

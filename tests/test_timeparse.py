@@ -91,3 +91,15 @@ def test_python_code_makes_strptime_calls_only_through_strptime_sql():
     source = (ROOT / "procesflow" / "timeparse.py").read_text()
     assert [c for c in _calls(source) if "{" in c] == [  # (the docstring's mention has no braces)
        "try_strptime({value} || {quote_literal(end)}, {quote_literal(fmt + end)})"]
+
+
+@pytest.mark.parametrize(("fmt", "reason"), [("%Q-%m-%Y", "Unrecognized format for strftime/strptime: %Q)"),
+                                           ("%d-%m-%Y %H:%M%", "(Trailing format character %)")])
+def test_a_bad_explicit_format_is_named_as_the_user_wrote_it(fmt, reason):
+    con = duckdb.connect()
+    timeparse.install_macros(con)
+    con.execute("CREATE TABLE t (v VARCHAR)")
+    with pytest.raises(InputError, match="--timestamp-format") as err:
+        timeparse.plan(con, "t", "v", "UTC", explicit_format=fmt)
+    message = str(err.value)
+    assert reason in message and "|" not in message and "\n" not in message
