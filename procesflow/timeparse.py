@@ -181,7 +181,9 @@ def _explicit(con: duckdb.DuckDBPyConnection, text: str, fmt: str, tzl: str, tz:
             f"--timestamp-format {fmt!r} has no % codes; write it like %d-%m-%Y %H:%M "
             "(strftime codes)"
         )
-    try:  # the format as the user wrote it (DuckDB's message would show it with strptime_sql's end mark)
+    # the format as the user wrote it (DuckDB's message would show it with strptime_sql's end mark), on an
+    # empty value (inline in DuckDB's string header: no byte beyond it to read)
+    try:
         con.execute(f"SELECT try_strptime('', {quote_literal(fmt)})")
     except duckdb.Error as exc:
         reason = str(exc).splitlines()[0].split(f"{fmt}: ", 1)[-1]  # after "Failed to parse format specifier …: "

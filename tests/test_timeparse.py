@@ -89,8 +89,11 @@ def test_python_code_makes_strptime_calls_only_through_strptime_sql():
                  if "try_strptime(" in p.read_text() and p.name != "timeparse.py"]
     assert offenders == []
     source = (ROOT / "procesflow" / "timeparse.py").read_text()
-    assert [c for c in _calls(source) if "{" in c] == [  # (the docstring's mention has no braces)
-       "try_strptime({value} || {quote_literal(end)}, {quote_literal(fmt + end)})"]
+    # (the docstring's mention has no braces; the check of a --timestamp-format reads an empty value,
+    # which lies inside DuckDB's string header: there is no byte beyond it to read)
+    assert [c for c in _calls(source) if "{" in c] == [
+        "try_strptime({value} || {quote_literal(end)}, {quote_literal(fmt + end)})",
+        "try_strptime('', {quote_literal(fmt)})"]
 
 
 @pytest.mark.parametrize(("fmt", "reason"), [("%Q-%m-%Y", "Unrecognized format for strftime/strptime: %Q)"),
