@@ -70,7 +70,7 @@ PAIRS: list[tuple[str, str, str | None, str | None]] = [
 ]
 PIPELINE = ("load", "dfg", "performance_dfg", "variants", "inductive", "handover", "token_replay")
 DISCOVER_STEPS = ("import", "filter", "metrics", "rules", "maps", "report")
-#: drawn beside the rules (procesflow.discover._draw_without_findings): part of the rules step's wall time
+#: drawn beside the rules (procesflow.discover._draw_maps_and_model, _draw_charts): part of the rules step's wall time
 DRAWING_STEPS = ("drawing_maps", "drawing_model", "drawing_charts")
 BREAKDOWN_PARTS = ("map_input", "dfg", "variants", "inductive", "conformance", "complexity", "rework",
                    "handoffs", "time", "deadline", "citizen")

@@ -103,15 +103,20 @@ def discover(
             step("metrics")
             analysis = analyse(log, options, map_dfg=maps_data.dfg)
             step("rules")
-            # what needs no findings is drawn in a worker thread while the rules run in DuckDB (which
-            # releases Python's lock while it works): the maps' layout program is a process of its own
-            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="procesflow-draw") as pool:
-                drawing = pool.submit(_draw_without_findings, work, analysis, maps_data, lang)
+            # what needs no findings is drawn in two worker threads while the rules run in DuckDB
+            # (which releases Python's lock while it works): the maps (their layout program is a
+            # process of its own) beside the charts (matplotlib)
+            with ThreadPoolExecutor(max_workers=2, thread_name_prefix="procesflow-draw") as pool:
+                drawing = [pool.submit(_draw_maps_and_model, work, analysis, maps_data, lang),
+                           pool.submit(_draw_charts, work, analysis, lang)]
                 run = run_rules(log, options, rule_dirs=rule_dirs, config=config, overrides=overrides)
                 findings_doc = findings_document(log, run, options)
                 step("maps")
-                files, drawn = drawing.result()
-            step.timings.update(drawn)
+                files: dict[str, Path] = {}
+                for part in drawing:
+                    drawn_files, drawn_seconds = part.result()
+                    files.update(drawn_files)
+                    step.timings.update(drawn_seconds)
             files.update(_draw_map(work, "map-findings", findings_map(maps_data, findings_doc["findings"], lang)))
             step("report")
             files["metrics.json"] = write_json(work / "metrics.json", analysis.metrics)
@@ -131,12 +136,11 @@ def discover(
                           findings=findings_doc, imported=resolved.imported, timings=step.timings)
 
 
-def _draw_without_findings(work: Path, analysis: Any, maps_data: Any, lang: str) -> tuple[dict[str, Path],
-                                                                                            dict[str, float]]:
-    """The frequency and performance maps, the model files and the charts; returns the files and the
-    seconds each part took (they run beside the rules, so they are reported apart)."""
+def _draw_maps_and_model(work: Path, analysis: Any, maps_data: Any, lang: str) -> tuple[dict[str, Path],
+                                                                                          dict[str, float]]:
+    """The frequency and performance maps and the model files; returns the files and the seconds
+    each part took (they are drawn beside the rules, so they are reported apart)."""
     from .discovery.models import export_model
-    from .render.charts import write_charts
     from .render.maps import frequency_map, performance_map
 
     started = time.perf_counter()
@@ -146,11 +150,17 @@ def _draw_without_findings(work: Path, analysis: Any, maps_data: Any, lang: str)
     maps_done = time.perf_counter()
     for path in export_model(analysis.model, work, stem="model").values():
         files[path.name] = path
-    model_done = time.perf_counter()
+    return files, {"drawing_maps": maps_done - started, "drawing_model": time.perf_counter() - maps_done}
+
+
+def _draw_charts(work: Path, analysis: Any, lang: str) -> tuple[dict[str, Path], dict[str, float]]:
+    """The charts (matplotlib), beside the maps; returns the files and the seconds they took."""
+    from .render.charts import write_charts
+
+    started = time.perf_counter()
     charts = write_charts(work, analysis.metrics, lang)
-    files.update({p.relative_to(work).as_posix(): p for p in charts.values()})
-    return files, {"drawing_maps": maps_done - started, "drawing_model": model_done - maps_done,
-                   "drawing_charts": time.perf_counter() - model_done}
+    return ({p.relative_to(work).as_posix(): p for p in charts.values()},
+            {"drawing_charts": time.perf_counter() - started})
 
 
 def _draw_map(work: Path, name: str, dot: str, pdf: bool = False) -> dict[str, Path]:

@@ -624,37 +624,13 @@ def _map_image(path: Path) -> dict[str, Any]:
     size = _png_size(png) if png else (0, 0)
     landscape = size[0] > 1.15 * size[1]  # printed on a landscape page
     if png:
-        data = _compact_png(png)
+        data = png.read_bytes()  # drawn with a palette (graphviz.compact_png)
         if svg is None or len(data) <= MAX_MAP_PNG_BYTES:
             if width is None:
                 width = size[0] * 96 // 144 or None
             return {"src": "data:image/png;base64," + base64.b64encode(data).decode("ascii"), "width": width,
                     "landscape": landscape}
     return {"src": data_uri(path if svg is None else svg, is_map=True), "width": width, "landscape": landscape}
-
-
-def _compact_png(png: Path) -> bytes:
-    """The map PNG with a 256-colour palette: a third of the bytes, indistinguishable for a map
-    (flat fills, a few line colours). Falls back to the file as it is if Pillow cannot read it."""
-    import io
-
-    try:
-        from PIL import Image
-
-        with Image.open(png) as im:
-            rgba = im.convert("RGBA")
-            if rgba.getchannel("A").getextrema() == (255, 255):  # opaque (as Graphviz draws maps): no blending
-                flat = rgba.convert("RGB")
-            else:
-                flat = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba).convert("RGB")
-            small = flat.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
-            out = io.BytesIO()
-            small.save(out, "PNG", compress_level=7)  # level 9 saves 5-10% more at four times the time
-            data = out.getvalue()
-    except (OSError, ValueError):  # an unreadable PNG is embedded unchanged
-        return png.read_bytes()
-    original = png.read_bytes()
-    return data if len(data) < len(original) else original
 
 
 def _svg_width_px(svg: Path) -> int | None:
