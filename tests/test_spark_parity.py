@@ -167,7 +167,24 @@ def test_missing_table_or_path_is_a_one_line_error(spark, tmp_path):
         SparkStore(spark, str(tmp_path / "nope.parquet"))
 
 
-def test_cli_discover_engine_spark_on_the_readme_parquet_file(spark, cli_run, tmp_path):
+@pytest.fixture(scope="module")
+def readme_on_duckdb(tmp_path_factory) -> Path:
+    """The output folder of `procesflow discover sample_logs/vergunningen.parquet` on DuckDB: what the
+    two CLI tests below compare the Spark runs with (computed once for both)."""
+    from click.testing import CliRunner
+
+    from procesflow.cli import cli
+
+    base = tmp_path_factory.mktemp("readme-duckdb")
+    result = CliRunner().invoke(cli, ["discover", str(REPO / "sample_logs" / "vergunningen.parquet"), "--db",
+                                      str(base / "store.duckdb"), "--out", str(base / "out"), "--quiet"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return base / "out"
+
+
+def test_cli_discover_engine_spark_on_the_readme_parquet_file(spark, cli_run, readme_on_duckdb, tmp_path,
+                                                             monkeypatch):
     """The README's `procesflow discover sample_logs/vergunningen.parquet --engine spark`: the whole
     output folder (maps, charts, report) is written, and its metrics.json and findings.json equal those
     of the same command on DuckDB — apart from what only an import into a store knows (its data-quality
@@ -175,8 +192,10 @@ def test_cli_discover_engine_spark_on_the_readme_parquet_file(spark, cli_run, tm
     import json
 
     source = REPO / "sample_logs" / "vergunningen.parquet"
-    on_duckdb = cli_run("discover", source, "--out", tmp_path / "duckdb", "--quiet")
-    assert on_duckdb.exit_code == 0, on_duckdb.output
+    # the CLI gets this module's session (getOrCreate) and would set its own number of shuffle
+    # partitions on it (8) beside the session's tiny-log tuning (no adaptive coalescing): 8 tasks per
+    # shuffle of a few thousand rows, a third longer; the documented variable keeps the session's 1
+    monkeypatch.setenv("PROCESFLOW_SPARK_PARTITIONS", "1")
     on_spark = cli_run("discover", source, "--engine", "spark", "--spark-master", "local[2]",
                        "--out", tmp_path / "spark", "--quiet", with_db=False)
     assert on_spark.exit_code == 0, on_spark.output
@@ -185,7 +204,7 @@ def test_cli_discover_engine_spark_on_the_readme_parquet_file(spark, cli_run, tm
     assert any(name.endswith(".svg") for name in written), written
     only_a_store_knows = frozenset({"generated_at", "source", "data_quality"})
     for name in ("metrics.json", "findings.json"):
-        a, b = (json.loads((tmp_path / side / name).read_text()) for side in ("duckdb", "spark"))
+        a, b = (json.loads((folder / name).read_text()) for folder in (readme_on_duckdb, tmp_path / "spark"))
         diff = differences(a, b, ignore=only_a_store_knows)
         assert not diff, f"{name}: {len(diff)} differences:\n" + "\n".join(diff[:30])
     metrics = json.loads((tmp_path / "spark" / "metrics.json").read_text())
@@ -194,7 +213,7 @@ def test_cli_discover_engine_spark_on_the_readme_parquet_file(spark, cli_run, tm
     pictures = ["dfg.json", "map.dot", "map.svg", "map-findings.dot", "map-performance.dot", "model_tree.txt",
                 "charts/throughput.svg", "charts/variants.svg", "charts/handoffs.svg", "charts/wip.svg"]
     for name in pictures:
-        assert (tmp_path / "spark" / name).read_bytes() == (tmp_path / "duckdb" / name).read_bytes(), name
+        assert (tmp_path / "spark" / name).read_bytes() == (readme_on_duckdb / name).read_bytes(), name
 
 
 def test_where_on_a_case_attribute_on_spark_equals_duckdb(spark, tmp_path, monkeypatch):
@@ -270,7 +289,7 @@ def connect_server(tmp_path_factory):
         server.wait(timeout=60)
 
 
-def test_cli_discover_through_spark_connect_equals_duckdb(connect_server, cli_run, tmp_path):
+def test_cli_discover_through_spark_connect_equals_duckdb(connect_server, readme_on_duckdb, tmp_path):
     """`procesflow discover … --spark-master sc://…` in a terminal: the analysis runs on a Spark
     Connect server (the client starts no JVM of its own) and gives the metrics.json and findings.json
     of the same command on DuckDB. The CLI runs as its own process: pyspark cannot mix a Connect
@@ -280,8 +299,6 @@ def test_cli_discover_through_spark_connect_equals_duckdb(connect_server, cli_ru
     import sys
 
     source = REPO / "sample_logs" / "vergunningen.parquet"
-    on_duckdb = cli_run("discover", source, "--out", tmp_path / "duckdb", "--quiet")
-    assert on_duckdb.exit_code == 0, on_duckdb.output
     executed_before = connect_server.log.read_text(errors="replace").count("ExecuteHolder ExecuteKey")
     on_connect = subprocess.run(
         [sys.executable, "-m", "procesflow.cli", "discover", str(source), "--engine", "spark",
@@ -294,7 +311,7 @@ def test_cli_discover_through_spark_connect_equals_duckdb(connect_server, cli_ru
     assert executed >= 40, executed
     only_a_store_knows = frozenset({"generated_at", "source", "data_quality"})
     for name in ("metrics.json", "findings.json"):
-        a, b = (json.loads((tmp_path / side / name).read_text()) for side in ("duckdb", "connect"))
+        a, b = (json.loads((folder / name).read_text()) for folder in (readme_on_duckdb, tmp_path / "connect"))
         diff = differences(a, b, ignore=only_a_store_knows)
         assert not diff, f"{name}: {len(diff)} differences:\n" + "\n".join(diff[:30])
     assert json.loads((tmp_path / "connect" / "metrics.json").read_text())["log"]["events"] == 5791
