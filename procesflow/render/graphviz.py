@@ -59,7 +59,7 @@ def render(dot_source: str, fmt: str, dpi: int = 144) -> bytes:
 
 
 def compact_png(data: bytes) -> bytes:
-    """A map PNG with a 256-colour palette: a third of the bytes, indistinguishable for a map (flat
+    """A map PNG with a 256-colour palette: about 40% of the bytes, indistinguishable for a map (flat
     fills, a few line colours). Done once, where the map is drawn: the file an analyst attaches and
     the image report.html embeds are these bytes. An image Pillow cannot read is kept as it is."""
     import io
